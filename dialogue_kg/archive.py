@@ -1,0 +1,329 @@
+"""The archive: one data directory's journal and the query store derived from it.
+
+Every write goes the same way: validate (SHACL, on the resources touched) → append to the journal
+(fsync'd; the system of record) → apply to the store. Readers ask the store. Several processes may
+share a data directory: writes are serialised by the journal's file lock, and each process brings
+its store up to date from the journal (:meth:`Archive.refresh`) before it reads or writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .changeset import ChangeSet, InputError, read_changesets
+from .config import Settings, ontology_dir
+from .journal import ConflictError, Draft, Journal, JournalError, Record
+from .namespaces import Minter
+from .provenance import changeset_quads
+from .store import QuadStore, make_store
+from .store.oxigraph import OxigraphStore
+from .validation import ValidationError, Validator
+
+__all__ = [
+    "Archive",
+    "ConflictError",
+    "InputError",
+    "JournalError",
+    "ValidationError",
+    "VerifyReport",
+]
+
+ONTOLOGY_IRI = "https://w3id.org/dialogue-kg/ontology"
+LOADER_AGENT = "dialogue-kg"
+GRAPH_DATA_SUFFIXES = {".trig", ".ttl", ".nq", ".nt", ".jsonld", ".rdf"}
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of :meth:`Archive.verify`."""
+
+    revision: int
+    records_checked: int
+    store_quads: int
+    replay_quads: int
+    missing: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain is intact and the store equals a replay of the journal."""
+        return not (self.missing or self.unexpected or self.problems)
+
+
+class Archive:
+    """A journal plus its query store; the one object every reader and writer goes through."""
+
+    def __init__(self, settings: Settings, store: QuadStore, journal: Journal) -> None:
+        self.settings = settings
+        self.minter = Minter(settings.base_iri)
+        self.store = store
+        self.journal = journal
+        self._lock = threading.RLock()
+        self._validator: Validator | None = None
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        settings: Settings | None = None,
+        *,
+        initialise: bool = True,
+        progress: Progress | None = None,
+    ) -> Archive:
+        """Open (creating if needed) the archive in ``settings.data_dir``.
+
+        An empty archive is filled with the ontology and graph_data/ when ``initialise`` is true.
+        """
+        settings = settings or Settings.from_env()
+        journal = Journal(settings.data_path).open()
+        minter = Minter(settings.base_iri)
+        archive = cls(settings, make_store(settings, minter), journal)
+        archive._catch_up(progress)
+        if initialise and journal.revision == 0:
+            archive.initialise(progress=progress)
+        return archive
+
+    def close(self) -> None:
+        """Release the store."""
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def validator(self) -> Validator:
+        """The SHACL validator (loaded on first use)."""
+        if self._validator is None:
+            self._validator = Validator(
+                ontology_dir() / "shapes.ttl", ontology_dir() / "dialogue.ttl"
+            )
+        return self._validator
+
+    @property
+    def revision(self) -> int:
+        """The current revision (number of change sets)."""
+        return self.journal.revision
+
+    @property
+    def head(self) -> str | None:
+        """Digest of the latest change set: what optimistic-concurrency writers pass back."""
+        return self.journal.head
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def refresh(self) -> int:
+        """Apply change sets written by other processes; return how many there were."""
+        with self._lock:
+            return self._catch_up()
+
+    def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
+        """Run a SPARQL query on the current state."""
+        return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+    def records(self, first: int = 1, last: int | None = None) -> Iterator[Record]:
+        """Journal records with their statements."""
+        return self.journal.read_records(first, last)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def commit(
+        self,
+        changesets: list[ChangeSet],
+        *,
+        agent: str,
+        expected_head: str | None | object = ...,
+        validate: bool | None = None,
+    ) -> list[Record]:
+        """Validate, journal and apply change sets, all or nothing; return their records.
+
+        ``agent`` is a user name or an IRI. Raises ValidationError (nothing written),
+        ConflictError (the archive moved on from ``expected_head``) or InputError.
+        """
+        changesets = [cs for cs in changesets if not cs.is_empty()]
+        if not changesets:
+            raise InputError("nothing to write: the change adds and retracts no statements")
+        for cs in changesets:
+            if not cs.sources:
+                what = f"graph <{cs.imported_graph}>" if cs.imported_graph else "the change"
+                raise InputError(
+                    f"{what} has no source: every change needs the IRI of the document it is "
+                    "from (--source, or dct:source on the graph in TriG)"
+                )
+            for src in cs.sources:
+                if not src.startswith(("http://", "https://", "urn:")):
+                    raise InputError(f"source {src!r} is not an IRI")
+        agent_iri = agent if agent.startswith(("http://", "https://")) else self.minter.agent(agent)
+        check = self.settings.validate if validate is None else validate
+        with self._lock, self.journal.lock():
+            self._catch_up()
+            if expected_head is not ... and expected_head != self.journal.head:
+                raise ConflictError(expected_head, self.journal.head, self.journal.revision)  # type: ignore[arg-type]
+            if check:
+                violations = self.validator.validate(self.store, changesets)
+                if violations:
+                    raise ValidationError(violations)
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            drafts, graphs = [], []
+            for i, cs in enumerate(changesets, start=self.journal.revision + 1):
+                iri = self.minter.changeset(i)
+                graphs.append(ox.NamedNode(iri))
+                drafts.append(
+                    Draft(
+                        changeset=iri,
+                        agent=agent_iri,
+                        time=now,
+                        added=[f"{t.subject} {t.predicate} {t.object} <{iri}>" for t in cs.added],
+                        removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
+                        sources=[f"<{s}>" for s in cs.sources],
+                        comment=cs.comment,
+                        imported_graph=cs.imported_graph,
+                    )
+                )
+            records = self.journal.append(drafts)
+            for record, cs, graph in zip(records, changesets, graphs, strict=True):
+                added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
+                removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
+                self._apply(record, added, removed)
+            return records
+
+    def load(
+        self,
+        source: str | Path | bytes,
+        *,
+        agent: str,
+        fmt: str | None = None,
+        sources: list[str] | None = None,
+        comment: str | None = None,
+        validate: bool | None = None,
+        name: str | None = None,
+    ) -> list[Record]:
+        """Load RDF (a file or bytes) as change sets: one per named graph, plus loose triples."""
+        changesets = read_changesets(
+            source, self.minter, fmt=fmt, sources=sources, comment=comment, name=name
+        )
+        return self.commit(changesets, agent=agent, validate=validate)
+
+    def initialise(self, progress: Progress | None = None) -> list[Record]:
+        """Fill an empty archive: the ontology, then every file of graph_data/ in name order."""
+        records = self.load(
+            ontology_dir() / "dialogue.ttl",
+            agent=LOADER_AGENT,
+            sources=[ONTOLOGY_IRI],
+            comment="Ontology of the archive (ontology/dialogue.ttl)",
+        )
+        for path in graph_data_files(self.settings.graph_data_path()):
+            records += self.load(
+                path, agent=LOADER_AGENT, comment=f"Curated record: graph_data/{path.name}"
+            )
+            if progress:
+                progress(len(records))
+        return records
+
+    # -- integrity -------------------------------------------------------------------------------
+
+    def verify(self, progress: Progress | None = None) -> VerifyReport:
+        """Check the hash chain end to end, and that the store equals a replay of the journal."""
+        report = VerifyReport(self.revision, 0, 0, 0)
+        try:
+            scanned = self.journal.verify()
+        except JournalError as exc:
+            report.problems.append(f"journal: {exc}")
+            return report
+        report.records_checked = len(scanned.records)
+        if len(scanned.records) != self.revision:
+            report.problems.append(
+                f"journal has {len(scanned.records)} records, this process knows {self.revision}"
+            )
+        replay = self.replay(self.revision, progress=progress)
+        expected = set(replay.sorted_nquads())
+        with self._lock:
+            actual = set(self.store.sorted_nquads())
+        report.store_quads, report.replay_quads = len(actual), len(expected)
+        report.missing = sorted(expected - actual)
+        report.unexpected = sorted(actual - expected)
+        return report
+
+    def replay(self, revision: int, progress: Progress | None = None) -> OxigraphStore:
+        """A fresh in-memory store holding the state as of ``revision``."""
+        store = OxigraphStore(self.minter)
+        for record in self.journal.read_records(1, revision):
+            _apply_to(store, record, self.minter)
+            if progress:
+                progress(record.revision)
+        return store
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Empty the store and replay the whole journal into it; return the revision."""
+        with self._lock:
+            self.store.clear()
+            for record in self.journal.read_records(1, self.revision):
+                _apply_to(self.store, record, self.minter)
+                if progress:
+                    progress(record.revision)
+            return self.revision
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _catch_up(self, progress: Progress | None = None) -> int:
+        """Bring the store level with the journal (records from other processes, or at start)."""
+        self.journal.refresh()
+        applied = self.store.applied_revision()
+        if applied > self.journal.revision:
+            raise JournalError(
+                f"the store is at revision {applied} but the journal only has "
+                f"{self.journal.revision}: run `dialogue-kg rebuild`"
+            )
+        pending = self.journal.records[applied:]
+        for record in pending:
+            if record.body:
+                self._apply(record)
+            else:
+                full = next(self.journal.read_records(record.revision, record.revision))
+                self._apply(full)
+            record.body = b""  # the store has it now; keep only the index in memory
+            if progress:
+                progress(record.revision)
+        return len(pending)
+
+    def _apply(
+        self,
+        record: Record,
+        added: list[ox.Quad] | None = None,
+        removed: list[ox.Quad] | None = None,
+    ) -> None:
+        _apply_to(self.store, record, self.minter, added, removed)
+        record.body = b""
+
+
+def _apply_to(
+    store: QuadStore,
+    record: Record,
+    minter: Minter,
+    added: list[ox.Quad] | None = None,
+    removed: list[ox.Quad] | None = None,
+) -> None:
+    """Apply one journal record to a store (statements plus its PROV-O description)."""
+    added = record.added() if added is None else added
+    removed = record.removed() if removed is None else removed
+    graph = ox.NamedNode(record.changeset)
+    store.apply(graph, added, removed, changeset_quads(record, minter, len(added), len(removed)))
+
+
+def graph_data_files(folder: Path) -> list[Path]:
+    """The curated data files of a folder, in load order (by name)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in GRAPH_DATA_SUFFIXES)

@@ -1,0 +1,200 @@
+"""Change sets: what a write proposes (statements added and retracted, source, comment), built
+from RDF input in any format pyoxigraph reads.
+
+Blank nodes are skolemised into ``…/.well-known/genid/…`` IRIs as a change set is built, so that
+every statement can later be found, retracted and compared across stores and revisions.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import Minter
+
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
+_SOURCE_PREDICATES = {DCT_SOURCE, PROV_DERIVED}
+_COMMENT_PREDICATES = {RDFS_COMMENT, DCT_DESCRIPTION}
+
+_POSITION = re.compile(r"line (\d+) column (\d+)")
+
+
+class InputError(ValueError):
+    """RDF input that cannot become a change set; the message says where and why."""
+
+
+@dataclass
+class ChangeSet:
+    """A proposed write to the archive."""
+
+    added: list[ox.Triple] = field(default_factory=list)
+    removed: list[ox.Triple] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    comment: str | None = None
+    imported_graph: str | None = None
+
+    def subjects(self) -> set[str]:
+        """IRIs whose description this change set touches."""
+        return {
+            t.subject.value for t in (*self.added, *self.removed) if isinstance(t.subject, ox.NamedNode)
+        }
+
+    def is_empty(self) -> bool:
+        """True when the change set neither adds nor retracts anything."""
+        return not self.added and not self.removed
+
+
+def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat:
+    """The pyoxigraph format for a name ('turtle', 'trig', 'ttl', a media type) or a file name."""
+    if name:
+        key = name.lower().lstrip(".")
+        aliases = {
+            "turtle": "ttl",
+            "ntriples": "nt",
+            "n-triples": "nt",
+            "nquads": "nq",
+            "n-quads": "nq",
+            "rdfxml": "rdf",
+            "rdf/xml": "rdf",
+            "xml": "rdf",
+            "json-ld": "jsonld",
+        }
+        key = aliases.get(key, key)
+        fmt = ox.RdfFormat.from_extension(key) or ox.RdfFormat.from_media_type(key)
+        if fmt is None:
+            raise InputError(f"unknown RDF format {name!r}")
+        return fmt
+    if path is not None:
+        suffix = Path(path).suffix.lstrip(".")
+        fmt = ox.RdfFormat.from_extension(suffix) if suffix else None
+        if fmt is None:
+            raise InputError(f"{path}: cannot tell the RDF format from the file name; give --format")
+        return fmt
+    raise InputError("no RDF format given")
+
+
+def parse(data: bytes, fmt: ox.RdfFormat, name: str = "input") -> list[ox.Quad]:
+    """Parse RDF; a syntax error becomes an InputError naming the line and column."""
+    try:
+        return list(ox.parse(data, format=fmt))
+    except SyntaxError as exc:
+        message = str(exc)
+        where = _POSITION.search(message)
+        detail = message.split(": ", 1)[-1] if ": " in message else message
+        if where:
+            raise InputError(
+                f"{name}: syntax error at line {where.group(1)}, column {where.group(2)}: {detail}"
+            ) from None
+        raise InputError(f"{name}: syntax error: {message}") from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"{name}: cannot read as {fmt.name}: {exc}") from None
+
+
+class Skolemizer:
+    """Replaces blank nodes by fresh skolem IRIs, consistently within one input."""
+
+    def __init__(self, minter: Minter) -> None:
+        self.minter = minter
+        self.mapping: dict[str, ox.NamedNode] = {}
+
+    def term(self, term):  # noqa: ANN001, ANN201 - any pyoxigraph term
+        """The term, with a blank node replaced by its skolem IRI."""
+        if isinstance(term, ox.BlankNode):
+            iri = self.mapping.get(term.value)
+            if iri is None:
+                iri = self.mapping[term.value] = ox.NamedNode(self.minter.genid(uuid.uuid4().hex))
+            return iri
+        return term
+
+    def triple(self, s, p, o) -> ox.Triple:  # noqa: ANN001
+        """A triple with its blank nodes skolemised."""
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            return ox.Triple(self.term(s), p, self.term(o))
+        return ox.Triple(s, p, o)
+
+
+def changesets_from_quads(
+    quads: list[ox.Quad],
+    minter: Minter,
+    *,
+    sources: list[str] | None = None,
+    comment: str | None = None,
+    name: str = "input",
+) -> list[ChangeSet]:
+    """Group parsed quads into change sets: one per named graph, plus the loose triples.
+
+    In a dataset with named graphs, default-graph triples about a graph name describe that graph
+    (``dct:source``, ``rdfs:comment``) and become its change set's source and comment.
+    """
+    skolem = Skolemizer(minter)
+    default: list[ox.Quad] = []
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        g = q.graph_name
+        if isinstance(g, ox.DefaultGraph):
+            default.append(q)
+        elif isinstance(g, ox.BlankNode):
+            raise InputError(f"{name}: named graphs must have IRIs, not blank node names")
+        else:
+            graphs.setdefault(g.value, []).append(skolem.triple(q.subject, q.predicate, q.object))
+    meta: dict[str, ChangeSet] = {g: ChangeSet(imported_graph=g) for g in graphs}
+    loose: list[ox.Triple] = []
+    for q in default:
+        s = q.subject
+        if isinstance(s, ox.NamedNode) and s.value in meta:
+            target = meta[s.value]
+            p = q.predicate.value
+            if p in _SOURCE_PREDICATES and isinstance(q.object, ox.NamedNode):
+                target.sources.append(q.object.value)
+            elif p in _COMMENT_PREDICATES and isinstance(q.object, ox.Literal):
+                target.comment = q.object.value
+            else:
+                raise InputError(
+                    f"{name}: the description of graph <{s.value}> may only give dct:source "
+                    f"(an IRI) and rdfs:comment; found <{p}>"
+                )
+        else:
+            loose.append(skolem.triple(q.subject, q.predicate, q.object))
+    result: list[ChangeSet] = []
+    if loose:
+        result.append(ChangeSet(added=loose, sources=list(sources or []), comment=comment))
+    for g, triples in graphs.items():
+        cs = meta[g]
+        cs.added = triples
+        cs.sources = cs.sources or list(sources or [])
+        cs.comment = cs.comment or comment
+        result.append(cs)
+    return result
+
+
+def read_changesets(
+    source: str | Path | bytes,
+    minter: Minter,
+    *,
+    fmt: str | None = None,
+    sources: list[str] | None = None,
+    comment: str | None = None,
+    name: str | None = None,
+) -> list[ChangeSet]:
+    """Change sets from a file (path) or bytes in any RDF format."""
+    if isinstance(source, bytes):
+        data, label = source, name or "input"
+        rdffmt = rdf_format(fmt)
+    else:
+        path = Path(source)
+        label = name or str(path)
+        rdffmt = rdf_format(fmt, path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{label}: {exc.strerror}") from None
+    return changesets_from_quads(
+        parse(data, rdffmt, label), minter, sources=sources, comment=comment, name=label
+    )

@@ -1,0 +1,299 @@
+"""The ``dialogue-kg`` command line: one entry point for archivists, scholars and operators."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from . import __version__
+from .archive import Archive
+from .changeset import InputError, read_changesets
+from .config import Settings
+from .formats import by_name
+from .journal import ConflictError, JournalError
+from .results import is_graph_result, serialize, table
+from .store.base import StoreError
+from .validation import ValidationError
+
+USER_ERRORS = (InputError, ValidationError, JournalError, ConflictError, StoreError, ValueError, OSError)
+
+
+def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--data-dir`` (default: $DKG_DATA_DIR, then a per-user data directory)."""
+    return click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Archive data directory (default: $DKG_DATA_DIR or a per-user directory).",
+    )(func)
+
+
+def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a user's mistake into one clear line on stderr and exit status 1, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except USER_ERRORS as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def settings_for(data_dir: Path | None, **overrides: Any) -> Settings:
+    """Settings from the environment, with command-line overrides."""
+    return Settings.from_env(data_dir=str(data_dir) if data_dir else None, **overrides)
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, fed with the revision reached so far."""
+    bar = tqdm(total=total, desc=label, unit=" change sets", file=sys.stderr, leave=False,
+               disable=not sys.stderr.isatty())
+    done = {"n": 0}
+
+    def update(n: int) -> None:
+        bar.update(max(0, n - done["n"]))
+        done["n"] = max(done["n"], n)
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def open_archive(data_dir: Path | None, **overrides: Any) -> Archive:
+    """Open the archive, with a progress bar while it is built from the journal."""
+    settings = settings_for(data_dir, **overrides)
+    with progress_bar("opening archive") as update:
+        return Archive.open(settings, progress=update)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dialogue-kg")
+def main() -> None:
+    """dialogue-kg: the knowledge graph and archive of the Kosovo–Serbia dialogue."""
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 5000).")
+@user_errors
+def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
+    """Serve the archive over HTTP (production WSGI server)."""
+    from waitress import serve as waitress_serve
+
+    from webapp import create_app
+
+    settings = settings_for(data_dir, host=host, port=port)
+    with progress_bar("opening archive") as update:
+        archive = Archive.open(settings, progress=update)
+    app = create_app(archive=archive)
+    click.echo(
+        f"dialogue-kg {__version__}: revision {archive.revision}, serving on "
+        f"http://{settings.host}:{settings.port}/",
+        err=True,
+    )
+    waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
+                   ident="dialogue-kg")
+
+
+@main.command()
+@data_dir_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", "sources", multiple=True,
+              help="IRI of the document the statements come from (repeatable). Required unless "
+                   "the TriG graphs give dct:source.")
+@click.option("--agent", required=True, help="Who is recording this (user name or IRI).")
+@click.option("--comment", default=None, help="Why this change is made.")
+@click.option("--format", "fmt", default=None, help="RDF format (default: from the file name).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (bulk loads).")
+@user_errors
+def load(data_dir: Path | None, file: Path, sources: tuple[str, ...], agent: str,
+         comment: str | None, fmt: str | None, no_validate: bool) -> None:
+    """Load an RDF FILE as change sets (one per TriG named graph)."""
+    archive = open_archive(data_dir)
+    records = archive.load(file, agent=agent, fmt=fmt, sources=list(sources) or None,
+                           comment=comment, validate=False if no_validate else None)
+    added = sum(r.counts()[0] for r in records)
+    click.echo(f"loaded {added} statements as {len(records)} change set(s), "
+               f"revisions {records[0].revision}–{records[-1].revision}")
+
+
+@main.command()
+@data_dir_option
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-e", "--expression", default=None, help="The query text itself.")
+@click.option("--format", "fmt", default="table",
+              help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml, "
+                   "trig, nquads (CONSTRUCT/DESCRIBE).")
+@click.option("--revision", type=int, default=None, help="Query the archive as of this revision.")
+@user_errors
+def query(data_dir: Path | None, file: Path | None, expression: str | None, fmt: str,
+          revision: int | None) -> None:
+    """Run a SPARQL query from FILE (.rq) or -e."""
+    from .history import as_of
+
+    if (file is None) == (expression is None):
+        raise click.UsageError("give a query file or -e QUERY (one of them)")
+    text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    archive = open_archive(data_dir)
+    store = archive.store if revision is None else as_of(archive, revision)
+    try:
+        result = store.query(text)
+    except SyntaxError as exc:
+        raise click.ClickException(f"query syntax error: {exc}") from None
+    if fmt == "table":
+        if is_graph_result(result):
+            fmt = "turtle"
+        else:
+            click.echo(table(result))
+            return
+    click.echo(serialize(result, by_name(fmt)).decode("utf-8"), nl=False)
+
+
+@main.command()
+@data_dir_option
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, help="RDF format of FILE (default: from the name).")
+@user_errors
+def validate(data_dir: Path | None, file: Path | None, fmt: str | None) -> None:
+    """Check FILE against the shapes as if it were loaded now (nothing is written); without
+    FILE, check every resource in the archive."""
+    from .changeset import ChangeSet
+
+    archive = open_archive(data_dir)
+    if file is not None:
+        changesets = read_changesets(file, archive.minter, fmt=fmt)
+    else:
+        subjects = [row["s"] for row in archive.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
+        current = archive.store.describe(s.value for s in subjects if hasattr(s, "value"))
+        changesets = [ChangeSet(added=current)]
+    violations = archive.validator.validate(archive.store, changesets)
+    if violations:
+        raise ValidationError(violations)
+    n = sum(len(cs.added) for cs in changesets)
+    click.echo(f"valid: {n} statements conform to the shapes")
+
+
+@main.command()
+@data_dir_option
+@click.argument("iri", required=False)
+@click.option("--revision", type=int, default=None, help="Stop at this revision.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@user_errors
+def history(data_dir: Path | None, iri: str | None, revision: int | None, as_json: bool) -> None:
+    """List change sets, or the history of the resource IRI (who, when, source, what changed)."""
+    from .history import changes, resource_history
+
+    archive = open_archive(data_dir)
+    if iri:
+        entries = [c for c in resource_history(archive, iri) if revision is None or c.revision <= revision]
+        if not entries:
+            raise click.ClickException(f"no change set mentions <{iri}>")
+    else:
+        entries = list(changes(archive, 1, revision))
+    if as_json:
+        click.echo(json.dumps([vars(e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    for e in entries:
+        src = ", ".join(e.sources)
+        click.echo(f"r{e.revision}  {e.time}  {e.agent}  source: {src}")
+        if e.comment:
+            click.echo(f"      {e.comment}")
+        for line in e.removed:
+            click.echo(f"    - {line}")
+        for line in e.added:
+            click.echo(f"    + {line}")
+
+
+@main.command()
+@data_dir_option
+@click.argument("old", type=int)
+@click.argument("new", type=int)
+@user_errors
+def diff(data_dir: Path | None, old: int, new: int) -> None:
+    """Statements added (+) and removed (-) between revisions OLD and NEW."""
+    from .history import diff as compute_diff
+
+    archive = open_archive(data_dir)
+    result = compute_diff(archive, old, new)
+    for line in result.removed:
+        click.echo(f"- {line}")
+    for line in result.added:
+        click.echo(f"+ {line}")
+    click.echo(f"{len(result.added)} added, {len(result.removed)} removed", err=True)
+
+
+@main.command()
+@data_dir_option
+@click.option("--format", "fmt", default="trig",
+              type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml"]))
+@click.option("--revision", type=int, default=None, help="Export the archive as of this revision.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of standard output.")
+@user_errors
+def export(data_dir: Path | None, fmt: str, revision: int | None, output: Path | None) -> None:
+    """Dump the archive (change-set graphs kept in TriG, N-Quads and JSON-LD)."""
+    from .export import export as do_export
+
+    archive = open_archive(data_dir)
+    data = do_export(archive, by_name(fmt), revision)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@main.command()
+@data_dir_option
+@user_errors
+def verify(data_dir: Path | None) -> None:
+    """Check the hash chain and that the store equals a replay of the journal."""
+    archive = open_archive(data_dir)
+    with progress_bar("replaying journal", archive.revision) as update:
+        report = archive.verify(progress=update)
+    for problem in report.problems:
+        click.echo(f"FAIL {problem}", err=True)
+    for line in report.missing[:20]:
+        click.echo(f"missing from store: {line}", err=True)
+    for line in report.unexpected[:20]:
+        click.echo(f"not in journal: {line}", err=True)
+    if not report.ok:
+        raise click.ClickException(
+            f"verify failed at revision {report.revision}: {len(report.problems)} problem(s), "
+            f"{len(report.missing)} missing and {len(report.unexpected)} unexpected quads"
+        )
+    click.echo(f"ok: {report.records_checked} change sets, hash chain intact; store holds "
+               f"{report.store_quads} quads, equal to a replay of the journal")
+
+
+@main.command()
+@data_dir_option
+@user_errors
+def rebuild(data_dir: Path | None) -> None:
+    """Rebuild the query store from the journal."""
+    settings = settings_for(data_dir)
+    if settings.store == "disk":
+        import shutil
+
+        shutil.rmtree(settings.data_path / "store", ignore_errors=True)
+    archive = Archive.open(settings, initialise=False)
+    with progress_bar("rebuilding", archive.revision) as update:
+        revision = archive.rebuild(progress=update)
+    click.echo(f"rebuilt the store from {revision} change sets: {len(archive.store.sorted_nquads())} quads")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,146 @@
+"""Settings, declared once: name, default, environment variable and help text.
+
+The README's settings table is checked against this list by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_dir
+
+from .namespaces import DEFAULT_BASE
+
+
+def _default_data_dir() -> str:
+    return user_data_dir("dialogue-kg", appauthor=False)
+
+
+def setting(default: Any, env: str, help: str) -> Any:  # noqa: A002 - mirrors click's name
+    """Declare one setting with its environment variable and help text."""
+    factory = default if callable(default) else None
+    kwargs: dict[str, Any] = {"metadata": {"env": env, "help": help}}
+    if factory is not None:
+        kwargs["default_factory"] = factory
+    else:
+        kwargs["default"] = default
+    return field(**kwargs)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the archive, the CLI and the web app."""
+
+    data_dir: str = setting(
+        _default_data_dir,
+        "DKG_DATA_DIR",
+        "Directory holding the journal (the system of record) and, for the disk store, the index.",
+    )
+    base_iri: str = setting(
+        DEFAULT_BASE, "DKG_BASE_IRI", "Base of every IRI the archive mints (change sets, agents)."
+    )
+    store: str = setting(
+        "memory",
+        "DKG_STORE",
+        "Query store: 'memory' (Oxigraph in memory, rebuilt from the journal at start), "
+        "'disk' (Oxigraph on RocksDB in the data directory) or 'remote' (a SPARQL 1.1 endpoint).",
+    )
+    remote_query_url: str = setting(
+        "", "DKG_REMOTE_QUERY_URL", "SPARQL Query endpoint of the remote store."
+    )
+    remote_update_url: str = setting(
+        "", "DKG_REMOTE_UPDATE_URL", "SPARQL Update endpoint of the remote store."
+    )
+    remote_user: str = setting("", "DKG_REMOTE_USER", "User name for the remote store, if any.")
+    remote_password: str = setting(
+        "", "DKG_REMOTE_PASSWORD", "Password for the remote store, if any."
+    )
+    validate: bool = setting(
+        True, "DKG_VALIDATE", "Validate every change set with the SHACL shapes before writing it."
+    )
+    graph_data_dir: str = setting(
+        "",
+        "DKG_GRAPH_DATA",
+        "Curated TriG files loaded on first start (default: the graph_data/ folder of the source tree).",
+    )
+    host: str = setting("127.0.0.1", "DKG_HOST", "Address the web server listens on.")
+    port: int = setting(5000, "DKG_PORT", "Port the web server listens on.")
+    threads: int = setting(8, "DKG_THREADS", "Worker threads of the web server.")
+    query_timeout: float = setting(
+        30.0, "DKG_QUERY_TIMEOUT", "Seconds a SPARQL query may run before it is stopped."
+    )
+    max_results: int = setting(
+        100_000, "DKG_MAX_RESULTS", "Most rows (or triples) one SPARQL query may return."
+    )
+    allow_service: bool = setting(
+        False,
+        "DKG_ALLOW_SERVICE",
+        "Allow SPARQL SERVICE and LOAD (they make the server fetch URLs; off by default).",
+    )
+    secret_key: str = setting(
+        "", "DKG_SECRET_KEY", "Flask secret key (a random one is kept in the data directory)."
+    )
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from defaults, then environment variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.type, raw, f.metadata["env"])
+        base = cls(**values)
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(base, **clean)
+
+    @property
+    def data_path(self) -> Path:
+        """The data directory as a path."""
+        return Path(self.data_dir).expanduser()
+
+    def graph_data_path(self) -> Path:
+        """Folder of curated TriG files loaded on first start."""
+        if self.graph_data_dir:
+            return Path(self.graph_data_dir)
+        return Path(__file__).resolve().parent.parent / "graph_data"
+
+
+def ontology_dir() -> Path:
+    """Folder holding dialogue.ttl and shapes.ttl."""
+    return Path(__file__).resolve().parent.parent / "ontology"
+
+
+def _coerce(type_name: Any, raw: str, env: str) -> Any:
+    name = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", "str")
+    try:
+        if name == "bool":
+            lowered = raw.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if name == "int":
+            return int(raw)
+        if name == "float":
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"{env}={raw!r} is not a valid {name}") from None
+    return raw
+
+
+def describe_settings() -> list[tuple[str, str, str, str]]:
+    """(name, environment variable, default, help) of every setting, for docs and tests."""
+    rows = []
+    for f in fields(Settings):
+        if f.default_factory is not MISSING:
+            default = "per-user data directory" if f.name == "data_dir" else str(f.default_factory())
+        else:
+            default = str(f.default)
+        rows.append((f.name, f.metadata["env"], default, f.metadata["help"]))
+    return rows
+

@@ -1,0 +1,22 @@
+"""Dumps of the whole archive, current or as of a revision."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .archive import Archive
+from .formats import Format
+from .history import as_of
+from .store.base import QuadStore
+
+
+def export(archive: Archive, fmt: Format, revision: int | None = None) -> bytes:
+    """The archive serialised in ``fmt``; dataset formats keep the change-set graphs, graph
+    formats (Turtle, N-Triples, RDF/XML) carry the union of the statements."""
+    store: QuadStore = archive.store if revision is None else as_of(archive, revision)
+    if fmt.rdf is None:
+        raise ValueError(f"{fmt.name} is not an RDF format")
+    if fmt.rdf.supports_datasets:
+        return store.dump(fmt.rdf)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()}
+    return ox.serialize(sorted(triples, key=str), format=fmt.rdf)

@@ -1,0 +1,46 @@
+"""Every media type, format name and file extension the archive speaks, in one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialisation: its name (CLI, ``format=``), media type and extension."""
+
+    name: str
+    media_type: str
+    extension: str
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+
+
+RDF_FORMATS = [
+    Format("turtle", "text/turtle", "ttl", rdf=ox.RdfFormat.TURTLE),
+    Format("trig", "application/trig", "trig", rdf=ox.RdfFormat.TRIG),
+    Format("nquads", "application/n-quads", "nq", rdf=ox.RdfFormat.N_QUADS),
+    Format("ntriples", "application/n-triples", "nt", rdf=ox.RdfFormat.N_TRIPLES),
+    Format("jsonld", "application/ld+json", "jsonld", rdf=ox.RdfFormat.JSON_LD),
+    Format("rdfxml", "application/rdf+xml", "rdf", rdf=ox.RdfFormat.RDF_XML),
+]
+RESULT_FORMATS = [
+    Format("json", "application/sparql-results+json", "srj", results=ox.QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", "srx", results=ox.QueryResultsFormat.XML),
+    Format("csv", "text/csv", "csv", results=ox.QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values", "tsv", results=ox.QueryResultsFormat.TSV),
+]
+DATASET_FORMATS = [f for f in RDF_FORMATS if f.rdf is not None and f.rdf.supports_datasets]
+
+_BY_NAME = {f.name: f for f in (*RDF_FORMATS, *RESULT_FORMATS)}
+
+
+def by_name(name: str) -> Format:
+    """The format called ``name``; ValueError listing the choices otherwise."""
+    try:
+        return _BY_NAME[name.lower()]
+    except KeyError:
+        choices = ", ".join(sorted(_BY_NAME))
+        raise ValueError(f"unknown format {name!r}; choose one of {choices}") from None

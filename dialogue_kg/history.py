@@ -1,0 +1,124 @@
+"""Transaction time: the archive as of a revision, the difference between two revisions, and the
+history of one resource, all answered from the journal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .archive import Archive, _apply_to
+from .journal import Record
+from .store.oxigraph import OxigraphStore
+
+
+@dataclass
+class Diff:
+    """Statements (as N-Triples lines) present at ``new`` but not ``old``, and the reverse."""
+
+    old: int
+    new: int
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Change:
+    """One change set's part in a resource's history."""
+
+    revision: int
+    changeset: str
+    agent: str
+    time: str
+    sources: list[str]
+    comment: str | None
+    added: list[str]
+    removed: list[str]
+
+
+def check_revision(archive: Archive, revision: int) -> int:
+    """``revision`` if it exists in the journal, else a ValueError saying which do."""
+    if not 0 <= revision <= archive.revision:
+        raise ValueError(f"no revision {revision}: the archive has revisions 0 to {archive.revision}")
+    return revision
+
+
+def as_of(archive: Archive, revision: int) -> OxigraphStore:
+    """A queryable in-memory store holding the archive as it stood at ``revision``."""
+    return archive.replay(check_revision(archive, revision))
+
+
+def _statements(store: OxigraphStore) -> set[str]:
+    """Every data statement (not change-set descriptions) as an N-Triples line."""
+    prov = store.provenance_graph
+    return {
+        f"{q.subject} {q.predicate} {q.object} ."
+        for q in store.quads()
+        if q.graph_name != prov
+    }
+
+
+def diff(archive: Archive, old: int, new: int) -> Diff:
+    """What the statements gained and lost between revisions ``old`` and ``new``."""
+    check_revision(archive, old)
+    check_revision(archive, new)
+    low, high = sorted((old, new))
+    store = archive.replay(low)
+    before = _statements(store)
+    for record in archive.records(low + 1, high):
+        _apply_to(store, record, archive.minter)
+    after = _statements(store)
+    if old > new:
+        before, after = after, before
+    return Diff(old, new, sorted(after - before), sorted(before - after))
+
+
+def _mentions(line: bytes, needle: bytes) -> bool:
+    return line.startswith(needle) or (b" " + needle) in line
+
+
+def resource_history(archive: Archive, iri: str) -> list[Change]:
+    """Every change set that asserted or retracted a statement about ``iri`` (as subject or
+    object), oldest first."""
+    needle = f"<{iri}>".encode()
+    out = []
+    for record in archive.records():
+        if needle not in record.body:
+            continue
+        added, removed = [], []
+        for line in record.body.splitlines():
+            statement = line[2:]
+            if not _mentions(statement, needle):
+                continue
+            if line.startswith(b"A "):
+                added.append(_triple_text(statement))
+            elif line.startswith(b"D "):
+                removed.append(_triple_text(statement))
+        if added or removed:
+            out.append(_change(record, added, removed))
+    return out
+
+
+def _triple_text(statement: bytes) -> str:
+    quad = next(ox.parse(statement, format=ox.RdfFormat.N_QUADS))
+    return f"{quad.subject} {quad.predicate} {quad.object} ."
+
+
+def _change(record: Record, added: list[str], removed: list[str]) -> Change:
+    return Change(
+        revision=record.revision,
+        changeset=record.changeset,
+        agent=record.agent,
+        time=record.time,
+        sources=record.sources,
+        comment=record.comment,
+        added=added,
+        removed=removed,
+    )
+
+
+def changes(archive: Archive, first: int = 1, last: int | None = None) -> Iterator[Change]:
+    """Summaries of change sets ``first``..``last`` (statements omitted)."""
+    for record in archive.records(first, last):
+        yield _change(record, [], [])

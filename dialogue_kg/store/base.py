@@ -1,0 +1,152 @@
+"""The store contract: one small interface that every query store implements.
+
+A store is an index derived from the journal, never the system of record. It holds each current
+statement once, in the named graph of the earliest change set that asserted it and has not been
+retracted; a later change set asserting the same statement corroborates it (the journal keeps both
+assertions). Change-set descriptions (PROV-O) sit in one provenance graph. Queries see the union of
+all graphs as their default graph, so a plain query sees everything and ``GRAPH ?g`` gives provenance.
+Keeping one copy means the union never repeats a triple (pyoxigraph 0.5's union default graph returns a
+triple once per graph that holds it).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Union
+
+import pyoxigraph as ox
+
+from ..namespaces import Minter
+
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]  # noqa: UP007
+
+_CHUNK = 500
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked."""
+
+
+class QueryTimeout(StoreError):
+    """A query ran past its time limit and was stopped."""
+
+
+@dataclass
+class ApplyStats:
+    """What applying one change set did to the store."""
+
+    added: int = 0
+    corroborated: int = 0
+    removed: int = 0
+
+
+class QuadStore(ABC):
+    """A SPARQL-capable quad store kept current from the journal."""
+
+    def __init__(self, minter: Minter) -> None:
+        self.minter = minter
+        self.provenance_graph = ox.NamedNode(minter.provenance_graph)
+
+    # -- what every implementation provides ------------------------------------------------------
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL 1.1 query; the default graph is the union of all graphs unless given."""
+
+    @abstractmethod
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad in the store."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Remove everything (before a rebuild)."""
+
+    @abstractmethod
+    def _present(self, triples: list[ox.Triple]) -> set[ox.Triple]:
+        """Those of ``triples`` that some data graph already holds."""
+
+    @abstractmethod
+    def _holding(self, triples: list[ox.Triple]) -> list[ox.Quad]:
+        """Every quad of a data graph whose triple is one of ``triples``."""
+
+    @abstractmethod
+    def _write(self, remove: list[ox.Quad], add: list[ox.Quad]) -> None:
+        """Remove then add quads, as one transaction where the engine allows it."""
+
+    def close(self) -> None:
+        """Release resources."""
+
+    # -- shared behaviour -------------------------------------------------------------------------
+
+    def applied_revision(self) -> int:
+        """The last journal revision applied to this store (0 if none)."""
+        rows = list(
+            self.query(
+                "SELECT (MAX(?r) AS ?m) WHERE { GRAPH ?g { ?cs <https://w3id.org/dialogue-kg/"
+                "ontology#revision> ?r } }",
+                default_graph=None,
+                named_graphs=[self.provenance_graph.value],
+            )
+        )
+        if not rows or rows[0]["m"] is None:
+            return 0
+        return int(rows[0]["m"].value)
+
+    def apply(
+        self,
+        graph: ox.NamedNode,
+        added: list[ox.Quad],
+        removed: list[ox.Quad],
+        provenance: Iterable[ox.Quad] = (),
+    ) -> ApplyStats:
+        """Apply one change set: retract ``removed``, assert ``added`` in ``graph``, describe it."""
+        stats = ApplyStats()
+        remove: list[ox.Quad] = []
+        if removed:
+            gone = list({ox.Triple(q.subject, q.predicate, q.object) for q in removed})
+            remove = self._holding(gone)
+            stats.removed = len({ox.Triple(q.subject, q.predicate, q.object) for q in remove})
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in added]
+        present = self._present(triples) if triples and not self._is_empty() else set()
+        gone_now = {ox.Triple(q.subject, q.predicate, q.object) for q in remove}
+        add = []
+        for t in dict.fromkeys(triples):
+            if t in present and t not in gone_now:
+                stats.corroborated += 1
+            else:
+                add.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+        stats.added = len(add)
+        add.extend(provenance)
+        self._write(remove, add)
+        return stats
+
+    def describe(self, subjects: Iterable[str]) -> list[ox.Triple]:
+        """Every current statement whose subject is one of ``subjects``."""
+        out: list[ox.Triple] = []
+        subjects = list(dict.fromkeys(subjects))
+        for i in range(0, len(subjects), _CHUNK):
+            values = " ".join(f"<{s}>" for s in subjects[i : i + _CHUNK])
+            for row in self.query(
+                f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}"
+            ):
+                out.append(ox.Triple(row["s"], row["p"], row["o"]))
+        return out
+
+    def dump(self, fmt: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
+        """The whole store serialised (a dataset format)."""
+        return ox.serialize(self.quads(), format=fmt)
+
+    def sorted_nquads(self) -> list[str]:
+        """Every quad as an N-Quads line, sorted: the canonical form for comparing stores."""
+        return sorted(f"{q} ." for q in self.quads())
+
+    def _is_empty(self) -> bool:
+        return not bool(self.query("ASK { GRAPH ?g { ?s ?p ?o } }"))

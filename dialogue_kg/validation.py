@@ -1,0 +1,176 @@
+"""SHACL validation of change sets, on the resources they touch, before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+
+from .changeset import ChangeSet
+from .namespaces import PREFIXES
+from .store.base import QuadStore
+from .terms import to_rdflib
+
+_CHUNK = 2_000  # focus nodes per pySHACL run: keeps big loads in bounded memory
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: which resource, which property, which constraint, in plain words."""
+
+    focus: str
+    path: str | None
+    constraint: str
+    message: str
+    value: str | None = None
+    severity: str = "Violation"
+
+    def __str__(self) -> str:
+        where = f"{_short(self.focus)} {_short(self.path)}" if self.path else _short(self.focus)
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{where}: {self.message}{value} [{self.constraint}]"
+
+    def as_dict(self) -> dict[str, str | None]:
+        """JSON-ready form."""
+        return {
+            "focus": self.focus,
+            "path": self.path,
+            "constraint": self.constraint,
+            "message": self.message,
+            "value": self.value,
+            "severity": self.severity,
+        }
+
+
+class ValidationError(Exception):
+    """A change set breaks the shapes; nothing was written."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        lines = "\n".join(f"  {v}" for v in violations[:50])
+        more = f"\n  … and {len(violations) - 50} more" if len(violations) > 50 else ""
+        super().__init__(
+            f"the change was rejected by {len(violations)} SHACL violation(s); nothing was "
+            f"written:\n{lines}{more}"
+        )
+
+
+def _short(iri: str | None) -> str:
+    if iri is None:
+        return ""
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+class Validator:
+    """Validates change sets against ``shapes.ttl``, using the ontology's class hierarchy."""
+
+    def __init__(self, shapes_path: Path, ontology_path: Path) -> None:
+        self.shapes = Graph().parse(shapes_path, format="turtle")
+        ontology = Graph().parse(ontology_path, format="turtle")
+        # What pySHACL needs from the ontology: the class hierarchy (sh:class accepts subclass
+        # instances) and the types of the ontology's own individuals (dkg:Political, …).
+        self.hierarchy = list(ontology.triples((None, RDFS.subClassOf, None)))
+        self.individual_types = {
+            s: list(ontology.objects(s, RDF.type)) for s in set(ontology.subjects(RDF.type, None))
+        }
+
+    def validate(self, store: QuadStore, changesets: Iterable[ChangeSet]) -> list[Violation]:
+        """Violations the change sets would cause, judged on the state after applying them all."""
+        added: dict[ox.Triple, None] = {}
+        removed: set[ox.Triple] = set()
+        for cs in changesets:
+            removed.update(cs.removed)
+            for t in cs.removed:
+                added.pop(t, None)
+            added.update(dict.fromkeys(cs.added))
+        focus = sorted(
+            {t.subject.value for t in (*added, *removed) if isinstance(t.subject, ox.NamedNode)}
+        )
+        by_subject: dict[str, list[ox.Triple]] = {}
+        for t in added:
+            by_subject.setdefault(t.subject.value, []).append(t)
+        violations: list[Violation] = []
+        for i in range(0, len(focus), _CHUNK):
+            chunk = focus[i : i + _CHUNK]
+            violations.extend(self._validate_chunk(store, chunk, by_subject, removed))
+        return violations
+
+    def _validate_chunk(
+        self,
+        store: QuadStore,
+        focus: list[str],
+        by_subject: dict[str, list[ox.Triple]],
+        removed: set[ox.Triple],
+    ) -> list[Violation]:
+        state = {t for t in store.describe(focus) if t not in removed}
+        for s in focus:
+            state.update(by_subject.get(s, ()))
+        graph = Graph()
+        for t in state:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        # Types of the resources these statements point at, for sh:class.
+        focus_set = set(focus)
+        objects = {
+            t.object.value
+            for t in state
+            if isinstance(t.object, ox.NamedNode) and t.object.value not in focus_set
+        }
+        known = [o for o in objects if URIRef(o) not in self.individual_types]
+        for t in store.describe(known):
+            if t.predicate.value == str(RDF.type):
+                graph.add((to_rdflib(t.subject), RDF.type, to_rdflib(t.object)))
+        for o in objects:
+            for cls in self.individual_types.get(URIRef(o), ()):
+                graph.add((URIRef(o), RDF.type, cls))
+        for o in known:
+            for t in by_subject.get(o, ()):
+                if t.predicate.value == str(RDF.type):
+                    graph.add((to_rdflib(t.subject), RDF.type, to_rdflib(t.object)))
+        for triple in self.hierarchy:
+            graph.add(triple)
+        conforms, results, _ = shacl_validate(
+            graph,
+            shacl_graph=self.shapes,
+            inference="none",
+            focus_nodes=[URIRef(f) for f in focus],
+            allow_warnings=True,
+            allow_infos=True,
+        )
+        if conforms:
+            return []
+        return _violations(results)
+
+
+def _violations(results: Graph) -> list[Violation]:
+    out = []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        severity = results.value(result, SH.resultSeverity)
+        if severity != SH.Violation:
+            continue
+        path = results.value(result, SH.resultPath)
+        value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
+        messages = [str(m) for m in results.objects(result, SH.resultMessage)]
+        english = [
+            str(m) for m in results.objects(result, SH.resultMessage) if getattr(m, "language", None) in (None, "en")
+        ]
+        out.append(
+            Violation(
+                focus=str(results.value(result, SH.focusNode)),
+                path=str(path) if isinstance(path, URIRef) else (None if path is None else "(path)"),
+                constraint=str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+                if component
+                else "?",
+                message=(english or messages or ["does not conform"])[0],
+                value=None if value is None else str(value),
+            )
+        )
+    return sorted(out, key=lambda v: (v.focus, v.path or "", v.constraint))

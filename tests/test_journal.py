@@ -1,0 +1,157 @@
+"""The journal: hash chain, durability contract, torn tails, corruption, concurrency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from dialogue_kg.journal import ConflictError, Draft, Journal, JournalError, scan
+
+CS = "https://w3id.org/dialogue-kg/changeset/"
+AGENT = "https://w3id.org/dialogue-kg/agent/tester"
+
+
+def draft(n: int, text: str = "x") -> Draft:
+    """A draft asserting one statement in change set ``n``."""
+    return Draft(
+        changeset=f"{CS}{n}",
+        agent=AGENT,
+        time="2026-01-01T00:00:00Z",
+        added=[f"<urn:s:{n}> <urn:p> {ox.Literal(f'{text} {n}')} <{CS}{n}>"],
+        sources=["<https://w3id.org/dialogue-kg/id/source/test-doc>"],
+        comment=f"change {n}",
+    )
+
+
+def write(journal: Journal, *drafts: Draft):
+    with journal.lock():
+        return journal.append(list(drafts))
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    return Journal(tmp_path).open()
+
+
+def test_append_and_read_back(journal: Journal, tmp_path: Path) -> None:
+    write(journal, draft(1))
+    write(journal, draft(2, 'quote " and newline\n'))
+    reopened = Journal(tmp_path).open()
+    assert reopened.revision == 2
+    records = list(reopened.read_records())
+    assert [r.changeset for r in records] == [f"{CS}1", f"{CS}2"]
+    assert records[1].prev == records[0].digest
+    assert records[1].added()[0].object.value == 'quote " and newline\n 2'
+    assert records[0].comment == "change 1"
+    assert records[0].sources == ["https://w3id.org/dialogue-kg/id/source/test-doc"]
+
+
+def test_record_is_rdf_patch(journal: Journal) -> None:
+    write(journal, draft(1))
+    text = journal.path.read_text()
+    lines = text.splitlines()
+    assert lines[0] == f"H id <{CS}1> ."
+    assert "TX ." in lines and lines[-1] == "TC ."
+    assert any(line.startswith("A <urn:s:1> <urn:p> ") for line in lines)
+
+
+def test_torn_tail_is_discarded_on_open(journal: Journal, tmp_path: Path) -> None:
+    write(journal, draft(1))
+    good = journal.path.read_bytes()
+    write(journal, draft(2))
+    full = journal.path.read_bytes()
+    for cut in (len(good) + 1, len(good) + 40, len(full) - 1):
+        journal.path.write_bytes(full[:cut])
+        reopened = Journal(tmp_path).open()
+        assert reopened.revision == 1
+        assert journal.path.read_bytes() == good, "the torn bytes are truncated away"
+
+
+def test_torn_batch_is_discarded_whole(journal: Journal, tmp_path: Path) -> None:
+    write(journal, draft(1))
+    good = journal.path.read_bytes()
+    write(journal, draft(2), draft(3), draft(4))
+    full = journal.path.read_bytes()
+    # Cut after the second record of the batch: two complete records, batch unfinished.
+    third = full.index(f"H id <{CS}4>".encode())
+    journal.path.write_bytes(full[:third])
+    assert Journal(tmp_path).open().revision == 1
+    assert journal.path.read_bytes() == good
+
+
+def test_corruption_in_the_middle_is_reported(journal: Journal, tmp_path: Path) -> None:
+    for n in (1, 2, 3):
+        write(journal, draft(n))
+    data = bytearray(journal.path.read_bytes())
+    where = data.index(b'"x 2"')
+    data[where + 1 : where + 2] = b"y"
+    journal.path.write_bytes(bytes(data))
+    with pytest.raises(JournalError, match="record 2 .*digest mismatch"):
+        Journal(tmp_path).open()
+
+
+def test_altered_last_record_is_corruption_not_torn(journal: Journal, tmp_path: Path) -> None:
+    write(journal, draft(1))
+    write(journal, draft(2))
+    journal.path.write_bytes(journal.path.read_bytes().replace(b'"x 2"', b'"z 2"'))
+    with pytest.raises(JournalError, match="digest mismatch"):
+        Journal(tmp_path).open()
+
+
+def test_removed_record_breaks_the_chain(journal: Journal, tmp_path: Path) -> None:
+    for n in (1, 2, 3):
+        write(journal, draft(n))
+    data = journal.path.read_bytes()
+    start = data.index(f"H id <{CS}2>".encode())
+    end = data.index(f"H id <{CS}3>".encode())
+    journal.path.write_bytes(data[:start] + data[end:])
+    with pytest.raises(JournalError, match="broken hash chain"):
+        Journal(tmp_path).open()
+
+
+def test_verify_reports_trailing_garbage(journal: Journal) -> None:
+    write(journal, draft(1))
+    with open(journal.path, "ab") as fh:
+        fh.write(b"H id <urn:half")
+    with pytest.raises(JournalError, match="do not form a complete record"):
+        journal.verify()
+
+
+def test_append_after_a_dead_writer_drops_its_torn_bytes(journal: Journal, tmp_path: Path) -> None:
+    write(journal, draft(1))
+    with open(journal.path, "ab") as fh:
+        fh.write(b"H id <urn:torn> .\nTX .\nA <urn:a>")
+    write(journal, draft(2))
+    assert [r.revision for r in Journal(tmp_path).open().read_records()] == [1, 2]
+
+
+def test_optimistic_concurrency(journal: Journal) -> None:
+    write(journal, draft(1))
+    seen = journal.head
+    write(journal, draft(2))
+    with journal.lock(), pytest.raises(ConflictError, match="revision 2"):
+        journal.append([draft(3)], expected_head=seen)
+    assert journal.revision == 2
+
+
+def test_refresh_sees_other_writers(journal: Journal, tmp_path: Path) -> None:
+    other = Journal(tmp_path).open()
+    write(other, draft(1))
+    write(other, draft(2))
+    assert [r.revision for r in journal.refresh()] == [1, 2]
+    assert journal.head == other.head
+
+
+def test_refresh_ignores_a_write_in_progress(journal: Journal) -> None:
+    write(journal, draft(1))
+    with open(journal.path, "ab") as fh:
+        fh.write(b"H id <urn:in-progress> .\n")
+    assert journal.refresh() == []
+    assert journal.revision == 1
+
+
+def test_scan_of_empty_data() -> None:
+    result = scan(b"")
+    assert result.records == [] and result.torn_bytes == 0
