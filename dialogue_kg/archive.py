@@ -18,6 +18,7 @@ import pyoxigraph as ox
 
 from .changeset import ChangeSet, InputError, read_changesets
 from .config import Settings, ontology_dir
+from .guard import check as check_query
 from .journal import ConflictError, Draft, Journal, JournalError, Record
 from .namespaces import Minter
 from .provenance import changeset_quads
@@ -130,7 +131,8 @@ class Archive:
             return self._catch_up()
 
     def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
-        """Run a SPARQL query on the current state."""
+        """Run a SPARQL query on the current state (SERVICE/LOAD refused unless allowed)."""
+        check_query(sparql, allow_service=self.settings.allow_service)
         return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
 
     def records(self, first: int = 1, last: int | None = None) -> Iterator[Record]:

@@ -18,12 +18,14 @@ from .archive import Archive
 from .changeset import InputError, read_changesets
 from .config import Settings
 from .formats import by_name
+from .guard import QueryRefused
+from .guard import check as check_query
 from .journal import ConflictError, JournalError
 from .results import is_graph_result, serialize, table
 from .store.base import StoreError
 from .validation import ValidationError
 
-USER_ERRORS = (InputError, ValidationError, JournalError, ConflictError, StoreError, ValueError, OSError)
+USER_ERRORS = (QueryRefused, InputError, ValidationError, JournalError, ConflictError, StoreError, ValueError, OSError)
 
 
 def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -148,6 +150,7 @@ def query(data_dir: Path | None, file: Path | None, expression: str | None, fmt:
         raise click.UsageError("give a query file or -e QUERY (one of them)")
     text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
     archive = open_archive(data_dir)
+    check_query(text, allow_service=archive.settings.allow_service)
     store = archive.store if revision is None else as_of(archive, revision)
     try:
         result = store.query(text)

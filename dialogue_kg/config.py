@@ -69,12 +69,6 @@ class Settings:
     host: str = setting("127.0.0.1", "DKG_HOST", "Address the web server listens on.")
     port: int = setting(5000, "DKG_PORT", "Port the web server listens on.")
     threads: int = setting(8, "DKG_THREADS", "Worker threads of the web server.")
-    query_timeout: float = setting(
-        30.0, "DKG_QUERY_TIMEOUT", "Seconds a SPARQL query may run before it is stopped."
-    )
-    max_results: int = setting(
-        100_000, "DKG_MAX_RESULTS", "Most rows (or triples) one SPARQL query may return."
-    )
     allow_service: bool = setting(
         False,
         "DKG_ALLOW_SERVICE",

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -136,6 +135,8 @@ class Validator:
                     graph.add((to_rdflib(t.subject), RDF.type, to_rdflib(t.object)))
         for triple in self.hierarchy:
             graph.add(triple)
+        from pyshacl import validate as shacl_validate  # heavy import: only when validating
+
         conforms, results, _ = shacl_validate(
             graph,
             shacl_graph=self.shapes,

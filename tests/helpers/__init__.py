@@ -1,0 +1,1 @@
+"""Helpers for tests: processes to start and kill."""

@@ -1,0 +1,200 @@
+"""The archive: validate → journal → store, provenance in the graph, integrity and rebuild."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from dialogue_kg.archive import Archive, ConflictError, InputError, ValidationError
+from dialogue_kg.changeset import ChangeSet
+from dialogue_kg.config import Settings
+
+from .conftest import DATA, TEST_SOURCE
+
+ID = "https://w3id.org/dialogue-kg/id/"
+DKG = "https://w3id.org/dialogue-kg/ontology#"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def label(iri: str, text: str, lang: str = "en") -> ox.Triple:
+    return ox.Triple(ox.NamedNode(iri), RDFS_LABEL, ox.Literal(text, language=lang))
+
+
+def snapshot(archive: Archive) -> tuple[bytes, list[str]]:
+    """The journal's bytes and the store's quads: what a rejected write must leave alone."""
+    return archive.journal.path.read_bytes(), archive.store.sorted_nquads()
+
+
+def select(archive: Archive, sparql: str) -> list[dict[str, str]]:
+    return [
+        {v.value: row[v].value for v in row.variables if row[v] is not None}  # type: ignore[attr-defined]
+        for row in archive.query(sparql)
+    ]
+
+
+def test_first_start_loads_the_ontology(archive: Archive) -> None:
+    assert archive.revision == 1
+    assert archive.query(f"ASK {{ <{DKG}Agreement> a <http://www.w3.org/2002/07/owl#Class> }}")
+
+
+def test_load_gives_one_change_set_per_graph_with_provenance(small: Archive) -> None:
+    assert small.revision == 3
+    rows = select(
+        small,
+        f"""PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dct: <http://purl.org/dc/terms/>
+        SELECT ?g ?who ?src WHERE {{
+          GRAPH ?g {{ <{ID}agreement/alpha> a ?type }}
+          ?g prov:wasAttributedTo ?who ; dct:source ?src . }}""",
+    )
+    assert rows == [
+        {
+            "g": "https://w3id.org/dialogue-kg/changeset/3",
+            "who": "https://w3id.org/dialogue-kg/agent/tester",
+            "src": TEST_SOURCE,
+        }
+    ]
+
+
+def test_plain_query_sees_the_union(small: Archive) -> None:
+    rows = select(
+        small,
+        f"SELECT ?p WHERE {{ <{ID}meeting/first-round> <{DKG}participant> ?p }} ORDER BY ?p",
+    )
+    assert [r["p"] for r in rows] == [f"{ID}person/ana", f"{ID}person/boris"]
+
+
+def test_corroboration_keeps_one_copy(small: Archive) -> None:
+    before = len(select(small, "SELECT * WHERE { ?s ?p ?o }"))
+    records = small.commit(
+        [ChangeSet(added=[label(f"{ID}person/ana", "Ana Example")], sources=[TEST_SOURCE])],
+        agent="second-archivist",
+    )
+    assert records[0].counts() == (1, 0), "the journal keeps the second assertion"
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{ID}person/ana> <{RDFS_LABEL.value}> ?l }}"
+    assert select(small, count) == [{"n": "1"}]
+    after = select(small, "SELECT * WHERE { ?s ?p ?o }")
+    assert len(after) == before + len(small.store.describe([records[0].changeset]))
+
+
+def test_retraction_removes_from_current_state_but_not_history(small: Archive) -> None:
+    from dialogue_kg.history import as_of, resource_history
+
+    old = label(f"{ID}person/ana", "Ana Example")
+    small.commit(
+        [ChangeSet(added=[label(f"{ID}person/ana", "Ana B. Example")], removed=[old],
+                   sources=[TEST_SOURCE], comment="fuller name")],
+        agent="tester",
+    )
+    names = select(small, f"SELECT ?l WHERE {{ <{ID}person/ana> <{RDFS_LABEL.value}> ?l }}")
+    assert names == [{"l": "Ana B. Example"}]
+    then = as_of(small, 3)
+    assert {r["l"].value for r in then.query(
+        f"SELECT ?l WHERE {{ <{ID}person/ana> <{RDFS_LABEL.value}> ?l }}")} == {"Ana Example"}
+    history = resource_history(small, f"{ID}person/ana")
+    assert [c.revision for c in history] == [3, 4]
+    assert history[1].comment == "fuller name"
+    assert history[1].removed == [f'<{ID}person/ana> <{RDFS_LABEL.value}> "Ana Example"@en .']
+
+
+def test_shape_violation_writes_nothing_and_names_the_problem(small: Archive) -> None:
+    before = snapshot(small)
+    with pytest.raises(ValidationError) as info:
+        small.load(DATA / "invalid-shape.ttl", agent="tester", sources=[TEST_SOURCE])
+    violation = info.value.violations[0]
+    assert violation.focus == f"{ID}agreement/unsourced"
+    assert violation.path == f"{DKG}source"
+    assert violation.constraint == "MinCount"
+    assert "agreement/unsourced" in str(info.value) and "dkg:source" in str(info.value)
+    assert snapshot(small) == before
+
+
+def test_malformed_rdf_writes_nothing_and_names_the_line(small: Archive) -> None:
+    before = snapshot(small)
+    with pytest.raises(InputError, match="line 3"):
+        small.load(DATA / "malformed.ttl", agent="tester", sources=[TEST_SOURCE])
+    assert snapshot(small) == before
+
+
+def test_bad_date_is_rejected(small: Archive) -> None:
+    bad = ox.Triple(ox.NamedNode(f"{ID}agreement/alpha"), ox.NamedNode(f"{DKG}endDate"),
+                    ox.Literal("2011-02-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")))
+    before = snapshot(small)
+    with pytest.raises(ValidationError, match="endDate"):
+        small.commit([ChangeSet(added=[bad], sources=[TEST_SOURCE])], agent="tester")
+    assert snapshot(small) == before
+
+
+def test_a_change_needs_a_source(small: Archive) -> None:
+    with pytest.raises(InputError, match="no source"):
+        small.commit([ChangeSet(added=[label(f"{ID}person/ana", "A")])], agent="tester")
+
+
+def test_stale_writer_is_told_of_the_conflict(small: Archive) -> None:
+    seen = small.head
+    small.commit([ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sq")], sources=[TEST_SOURCE])],
+                 agent="first")
+    with pytest.raises(ConflictError):
+        small.commit([ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sr-Latn")],
+                                sources=[TEST_SOURCE])], agent="second", expected_head=seen)
+
+
+def test_verify_and_rebuild_give_the_same_quads(small: Archive) -> None:
+    report = small.verify()
+    assert report.ok, report
+    before = small.store.sorted_nquads()
+    small.rebuild()
+    assert small.store.sorted_nquads() == before
+
+
+@pytest.mark.parametrize("store", ["memory", "disk"])
+def test_reopen_after_deleting_the_store_gives_the_same_quads(settings: Settings, store: str) -> None:
+    import shutil
+    from dataclasses import replace
+
+    settings = replace(settings, store=store)
+    with Archive.open(settings) as first:
+        first.load(DATA / "small.trig", agent="tester")
+        before = first.store.sorted_nquads()
+    shutil.rmtree(settings.data_path / "store", ignore_errors=True)
+    with Archive.open(settings) as second:
+        assert second.store.sorted_nquads() == before
+        assert second.verify().ok
+
+
+def test_disk_store_catches_up_with_the_journal(settings: Settings) -> None:
+    from dataclasses import replace
+
+    settings = replace(settings, store="disk")
+    with Archive.open(settings) as first:
+        pass
+    with Archive.open(replace(settings, store="memory")) as other:
+        other.load(DATA / "small.trig", agent="tester")
+        expected = other.store.sorted_nquads()
+    with Archive.open(settings) as again:
+        assert again.revision == first.revision + 2
+        assert again.store.sorted_nquads() == expected
+
+
+def test_two_processes_share_one_data_directory(settings: Settings) -> None:
+    with Archive.open(settings) as reader, Archive.open(settings) as writer:
+        writer.load(DATA / "small.trig", agent="tester")
+        assert reader.refresh() == 2
+        assert reader.store.sorted_nquads() == writer.store.sorted_nquads()
+
+
+def test_verify_detects_a_store_that_drifted(small: Archive) -> None:
+    small.store.store.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("z"),
+                                  ox.NamedNode("urn:g")))
+    report = small.verify()
+    assert not report.ok and report.unexpected == ['<urn:x> <urn:y> "z" <urn:g> .']
+
+
+def test_diff_between_revisions(small: Archive) -> None:
+    from dialogue_kg.history import diff
+
+    d = diff(small, 2, 3)
+    assert f'<{ID}person/ana> <{RDFS_LABEL.value}> "Ana Example"@en .' in d.added
+    assert d.removed == []
+    assert diff(small, 3, 2).removed == d.added
+    with pytest.raises(ValueError, match="no revision 9"):
+        diff(small, 1, 9)

@@ -1,0 +1,103 @@
+"""The command line, as a person uses it: every command, and one clear line for mistakes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dialogue_kg.cli import main
+
+from .conftest import DATA, TEST_SOURCE
+
+ID = "https://w3id.org/dialogue-kg/id/"
+
+
+@pytest.fixture
+def run(settings, monkeypatch: pytest.MonkeyPatch):
+    """Invoke the CLI on the test data directory; return the result."""
+    monkeypatch.setenv("DKG_GRAPH_DATA", settings.graph_data_dir)
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):
+        result = runner.invoke(main, [args[0], "--data-dir", settings.data_dir, *args[1:]])
+        if ok:
+            assert result.exit_code == 0, result.output
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def loaded(run):
+    run("load", str(DATA / "small.trig"), "--agent", "tester")
+    return run
+
+
+def test_load_reports_what_it_wrote(run) -> None:
+    result = run("load", str(DATA / "small.trig"), "--agent", "tester", "--comment", "test")
+    assert "as 2 change set(s), revisions 2–3" in result.output
+
+
+def test_query_formats(loaded) -> None:
+    q = f"SELECT ?l WHERE {{ <{ID}person/ana> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
+    assert "Ana Example" in loaded("query", "-e", q).output
+    data = json.loads(loaded("query", "-e", q, "--format", "json").output)
+    assert data["results"]["bindings"][0]["l"]["value"] == "Ana Example"
+    assert loaded("query", "-e", q, "--format", "csv").output.splitlines() == ["l", "Ana Example"]
+    turtle = loaded("query", "-e", f"DESCRIBE <{ID}person/ana>").output
+    assert "Ana Example" in turtle
+
+
+def test_query_from_file_and_as_of_revision(loaded, tmp_path: Path) -> None:
+    rq = tmp_path / "count.rq"
+    rq.write_text(f"ASK {{ <{ID}person/ana> ?p ?o }}")
+    assert loaded("query", str(rq)).output.strip() == "true"
+    assert loaded("query", str(rq), "--revision", "1").output.strip() == "false"
+
+
+def test_user_mistakes_are_one_line_without_traceback(loaded) -> None:
+    cases = [
+        ("query", "-e", "SELEC nothing"),
+        ("query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"),
+        ("load", str(DATA / "malformed.ttl"), "--agent", "t", "--source", TEST_SOURCE),
+        ("load", str(DATA / "invalid-shape.ttl"), "--agent", "t", "--source", TEST_SOURCE),
+        ("load", str(DATA / "invalid-shape.ttl"), "--agent", "t"),
+        ("diff", "1", "99"),
+        ("history", "--revision", "2", f"{ID}nothing"),
+    ]
+    for args in cases:
+        result = loaded(*args, ok=False)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output
+        assert result.output.startswith("Error: "), (args, result.output)
+
+
+def test_validate_file_and_archive(loaded) -> None:
+    assert "valid" in loaded("validate", str(DATA / "small.trig")).output
+    bad = loaded("validate", str(DATA / "invalid-shape.ttl"), ok=False)
+    assert bad.exit_code == 1 and "agreement/unsourced" in bad.output
+    assert loaded("validate").output.startswith("valid:")
+
+
+def test_history_diff_export_verify_rebuild(loaded) -> None:
+    history = loaded("history", f"{ID}person/ana").output
+    assert "r3" in history and "agent/tester" in history and "+ <" in history
+    assert "r1" in loaded("history").output
+    diff = loaded("diff", "2", "3").output
+    assert diff.count("\n+ ") + diff.startswith("+ ") > 10
+    trig = loaded("export", "--format", "trig").output
+    assert "changeset/3" in trig
+    old = loaded("export", "--format", "nquads", "--revision", "1").output
+    assert "person/ana" not in old
+    assert loaded("verify").output.startswith("ok: 3 change sets")
+    assert "rebuilt the store from 3 change sets" in loaded("rebuild").output
+
+
+def test_verify_fails_loudly_on_a_tampered_journal(loaded, settings) -> None:
+    journal = Path(settings.data_dir) / "journal.rdfp"
+    journal.write_bytes(journal.read_bytes().replace(b"Ana Example", b"Ana Exampel"))
+    result = loaded("verify", ok=False)
+    assert result.exit_code == 1 and "digest mismatch" in result.output
