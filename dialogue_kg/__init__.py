@@ -1,3 +1,3 @@
-"""dialogue-kg: the knowledge graph and institutional-memory archive of the Kosovo–Serbia dialogue."""
+"""dialogue-kg: knowledge graph and institutional-memory archive of the Kosovo–Serbia dialogue."""
 
 __version__ = "0.1.0"

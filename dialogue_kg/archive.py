@@ -91,7 +91,7 @@ class Archive:
         archive = cls(settings, make_store(settings, minter), journal)
         archive._catch_up(progress)
         if initialise and journal.revision == 0:
-            archive.initialise(progress=progress)
+            archive.initialise()
         return archive
 
     def close(self) -> None:
@@ -218,21 +218,24 @@ class Archive:
         )
         return self.commit(changesets, agent=agent, validate=validate)
 
-    def initialise(self, progress: Progress | None = None) -> list[Record]:
-        """Fill an empty archive: the ontology, then every file of graph_data/ in name order."""
-        records = self.load(
+    def initialise(self) -> list[Record]:
+        """Fill an empty archive with the ontology and every file of graph_data/ (in name order),
+        as one all-or-nothing batch: a crash mid-way leaves the archive empty, not half-loaded."""
+        changesets = read_changesets(
             ontology_dir() / "dialogue.ttl",
-            agent=LOADER_AGENT,
+            self.minter,
             sources=[ONTOLOGY_IRI],
             comment="Ontology of the archive (ontology/dialogue.ttl)",
         )
         for path in graph_data_files(self.settings.graph_data_path()):
-            records += self.load(
-                path, agent=LOADER_AGENT, comment=f"Curated record: graph_data/{path.name}"
-            )
-            if progress:
-                progress(len(records))
-        return records
+            for cs in read_changesets(path, self.minter, name=f"graph_data/{path.name}"):
+                cs.comment = cs.comment or f"Curated record: graph_data/{path.name}"
+                changesets.append(cs)
+        with self.journal.lock():
+            self._catch_up()
+            if self.journal.revision:
+                return []  # another process initialised it first
+            return self.commit(changesets, agent=LOADER_AGENT, expected_head=None)
 
     # -- integrity -------------------------------------------------------------------------------
 

@@ -43,7 +43,9 @@ class ChangeSet:
     def subjects(self) -> set[str]:
         """IRIs whose description this change set touches."""
         return {
-            t.subject.value for t in (*self.added, *self.removed) if isinstance(t.subject, ox.NamedNode)
+            t.subject.value
+            for t in (*self.added, *self.removed)
+            if isinstance(t.subject, ox.NamedNode)
         }
 
     def is_empty(self) -> bool:
@@ -75,7 +77,9 @@ def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat
         suffix = Path(path).suffix.lstrip(".")
         fmt = ox.RdfFormat.from_extension(suffix) if suffix else None
         if fmt is None:
-            raise InputError(f"{path}: cannot tell the RDF format from the file name; give --format")
+            raise InputError(
+                f"{path}: cannot tell the RDF format from the file name; give --format"
+            )
         return fmt
     raise InputError("no RDF format given")
 

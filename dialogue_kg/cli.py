@@ -25,7 +25,16 @@ from .results import is_graph_result, serialize, table
 from .store.base import StoreError
 from .validation import ValidationError
 
-USER_ERRORS = (QueryRefused, InputError, ValidationError, JournalError, ConflictError, StoreError, ValueError, OSError)
+USER_ERRORS = (
+    QueryRefused,
+    InputError,
+    ValidationError,
+    JournalError,
+    ConflictError,
+    StoreError,
+    ValueError,
+    OSError,
+)
 
 
 def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -59,8 +68,14 @@ def settings_for(data_dir: Path | None, **overrides: Any) -> Settings:
 @contextmanager
 def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr, fed with the revision reached so far."""
-    bar = tqdm(total=total, desc=label, unit=" change sets", file=sys.stderr, leave=False,
-               disable=not sys.stderr.isatty())
+    bar = tqdm(
+        total=total,
+        desc=label,
+        unit=" change sets",
+        file=sys.stderr,
+        leave=False,
+        disable=not sys.stderr.isatty(),
+    )
     done = {"n": 0}
 
     def update(n: int) -> None:
@@ -106,43 +121,70 @@ def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
         f"http://{settings.host}:{settings.port}/",
         err=True,
     )
-    waitress_serve(app, host=settings.host, port=settings.port, threads=settings.threads,
-                   ident="dialogue-kg")
+    waitress_serve(
+        app, host=settings.host, port=settings.port, threads=settings.threads, ident="dialogue-kg"
+    )
 
 
 @main.command()
 @data_dir_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--source", "sources", multiple=True,
-              help="IRI of the document the statements come from (repeatable). Required unless "
-                   "the TriG graphs give dct:source.")
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    help="IRI of the document the statements come from (repeatable). Required unless "
+    "the TriG graphs give dct:source.",
+)
 @click.option("--agent", required=True, help="Who is recording this (user name or IRI).")
 @click.option("--comment", default=None, help="Why this change is made.")
 @click.option("--format", "fmt", default=None, help="RDF format (default: from the file name).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (bulk loads).")
 @user_errors
-def load(data_dir: Path | None, file: Path, sources: tuple[str, ...], agent: str,
-         comment: str | None, fmt: str | None, no_validate: bool) -> None:
+def load(
+    data_dir: Path | None,
+    file: Path,
+    sources: tuple[str, ...],
+    agent: str,
+    comment: str | None,
+    fmt: str | None,
+    no_validate: bool,
+) -> None:
     """Load an RDF FILE as change sets (one per TriG named graph)."""
     archive = open_archive(data_dir)
-    records = archive.load(file, agent=agent, fmt=fmt, sources=list(sources) or None,
-                           comment=comment, validate=False if no_validate else None)
+    records = archive.load(
+        file,
+        agent=agent,
+        fmt=fmt,
+        sources=list(sources) or None,
+        comment=comment,
+        validate=False if no_validate else None,
+    )
     added = sum(r.counts()[0] for r in records)
-    click.echo(f"loaded {added} statements as {len(records)} change set(s), "
-               f"revisions {records[0].revision}–{records[-1].revision}")
+    click.echo(
+        f"loaded {added} statements as {len(records)} change set(s), "
+        f"revisions {records[0].revision}–{records[-1].revision}"
+    )
 
 
 @main.command()
 @data_dir_option
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("-e", "--expression", default=None, help="The query text itself.")
-@click.option("--format", "fmt", default="table",
-              help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml, "
-                   "trig, nquads (CONSTRUCT/DESCRIBE).")
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, rdfxml, "
+    "trig, nquads (CONSTRUCT/DESCRIBE).",
+)
 @click.option("--revision", type=int, default=None, help="Query the archive as of this revision.")
 @user_errors
-def query(data_dir: Path | None, file: Path | None, expression: str | None, fmt: str,
-          revision: int | None) -> None:
+def query(
+    data_dir: Path | None, file: Path | None, expression: str | None, fmt: str, revision: int | None
+) -> None:
     """Run a SPARQL query from FILE (.rq) or -e."""
     from .history import as_of
 
@@ -167,7 +209,9 @@ def query(data_dir: Path | None, file: Path | None, expression: str | None, fmt:
 
 @main.command()
 @data_dir_option
-@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--format", "fmt", default=None, help="RDF format of FILE (default: from the name).")
 @user_errors
 def validate(data_dir: Path | None, file: Path | None, fmt: str | None) -> None:
@@ -201,7 +245,9 @@ def history(data_dir: Path | None, iri: str | None, revision: int | None, as_jso
 
     archive = open_archive(data_dir)
     if iri:
-        entries = [c for c in resource_history(archive, iri) if revision is None or c.revision <= revision]
+        entries = [
+            c for c in resource_history(archive, iri) if revision is None or c.revision <= revision
+        ]
         if not entries:
             raise click.ClickException(f"no change set mentions <{iri}>")
     else:
@@ -240,11 +286,20 @@ def diff(data_dir: Path | None, old: int, new: int) -> None:
 
 @main.command()
 @data_dir_option
-@click.option("--format", "fmt", default="trig",
-              type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml"]))
+@click.option(
+    "--format",
+    "fmt",
+    default="trig",
+    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "rdfxml"]),
+)
 @click.option("--revision", type=int, default=None, help="Export the archive as of this revision.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 @user_errors
 def export(data_dir: Path | None, fmt: str, revision: int | None, output: Path | None) -> None:
     """Dump the archive (change-set graphs kept in TriG, N-Quads and JSON-LD)."""
@@ -278,8 +333,10 @@ def verify(data_dir: Path | None) -> None:
             f"verify failed at revision {report.revision}: {len(report.problems)} problem(s), "
             f"{len(report.missing)} missing and {len(report.unexpected)} unexpected quads"
         )
-    click.echo(f"ok: {report.records_checked} change sets, hash chain intact; store holds "
-               f"{report.store_quads} quads, equal to a replay of the journal")
+    click.echo(
+        f"ok: {report.records_checked} change sets, hash chain intact; store holds "
+        f"{report.store_quads} quads, equal to a replay of the journal"
+    )
 
 
 @main.command()
@@ -295,7 +352,9 @@ def rebuild(data_dir: Path | None) -> None:
     archive = Archive.open(settings, initialise=False)
     with progress_bar("rebuilding", archive.revision) as update:
         revision = archive.rebuild(progress=update)
-    click.echo(f"rebuilt the store from {revision} change sets: {len(archive.store.sorted_nquads())} quads")
+    click.echo(
+        f"rebuilt the store from {revision} change sets: {len(archive.store.sorted_nquads())} quads"
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -64,7 +64,7 @@ class Settings:
     graph_data_dir: str = setting(
         "",
         "DKG_GRAPH_DATA",
-        "Curated TriG files loaded on first start (default: the graph_data/ folder of the source tree).",
+        "Folder of curated RDF files loaded on first start (default: graph_data/ in the source).",
     )
     host: str = setting("127.0.0.1", "DKG_HOST", "Address the web server listens on.")
     port: int = setting(5000, "DKG_PORT", "Port the web server listens on.")
@@ -132,9 +132,10 @@ def describe_settings() -> list[tuple[str, str, str, str]]:
     rows = []
     for f in fields(Settings):
         if f.default_factory is not MISSING:
-            default = "per-user data directory" if f.name == "data_dir" else str(f.default_factory())
+            default = (
+                "per-user data directory" if f.name == "data_dir" else str(f.default_factory())
+            )
         else:
             default = str(f.default)
         rows.append((f.name, f.metadata["env"], default, f.metadata["help"]))
     return rows
-

@@ -40,7 +40,9 @@ class Change:
 def check_revision(archive: Archive, revision: int) -> int:
     """``revision`` if it exists in the journal, else a ValueError saying which do."""
     if not 0 <= revision <= archive.revision:
-        raise ValueError(f"no revision {revision}: the archive has revisions 0 to {archive.revision}")
+        raise ValueError(
+            f"no revision {revision}: the archive has revisions 0 to {archive.revision}"
+        )
     return revision
 
 
@@ -53,9 +55,7 @@ def _statements(store: OxigraphStore) -> set[str]:
     """Every data statement (not change-set descriptions) as an N-Triples line."""
     prov = store.provenance_graph
     return {
-        f"{q.subject} {q.predicate} {q.object} ."
-        for q in store.quads()
-        if q.graph_name != prov
+        f"{q.subject} {q.predicate} {q.object} ." for q in store.quads() if q.graph_name != prov
     }
 
 

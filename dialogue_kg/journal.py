@@ -11,10 +11,10 @@ Each change set is one record in RDF Patch form (Apache Jena RDF Delta)::
     A <s> <p> <o> <g> .        (a statement asserted, in the change set's named graph)
     TC .
 
-A write is acknowledged only after ``fsync``. A record cut short by a crash (the file ends before its
-``TC .`` line, or before the last record of its batch) is torn: it was never acknowledged, and it is
-discarded when the journal is next opened for writing. Any other damage is corruption: it is reported,
-never skipped.
+A write is acknowledged only after ``fsync``. A record cut short by a crash (the file ends before
+its ``TC .`` line, or before the last record of its batch) is torn: it was never acknowledged, and
+it is discarded when the journal is next opened for writing. Any other damage is corruption: it is
+reported, never skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,7 +214,9 @@ def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
     )
 
 
-def scan(data: bytes, start: int = 0, first_revision: int = 1, prev: str | None = None) -> ScanResult:
+def scan(
+    data: bytes, start: int = 0, first_revision: int = 1, prev: str | None = None
+) -> ScanResult:
     """Read every complete record from ``data[start:]``, checking digests and the chain."""
     records: list[Record] = []
     pos, revision = start, first_revision
@@ -249,6 +252,9 @@ class Journal:
         self.lock_path = self.directory / "journal.lock"
         self.records: list[Record] = []
         self._end = 0
+        self._thread_lock = threading.RLock()
+        self._lock_fd: int | None = None
+        self._lock_depth = 0
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -321,14 +327,24 @@ class Journal:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the exclusive write lock (shared by every process using this directory)."""
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+        """Hold the exclusive write lock, shared by every process using this directory.
+
+        Re-entrant within one process (threads queue on an RLock; the file lock is taken once).
+        """
+        with self._thread_lock:
+            if self._lock_depth == 0:
+                fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._lock_fd = fd
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+                if self._lock_depth == 0 and self._lock_fd is not None:
+                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                    os.close(self._lock_fd)
+                    self._lock_fd = None
 
     def append(self, drafts: list[Draft], expected_head: str | None | object = ...) -> list[Record]:
         """Durably append drafts as one all-or-nothing batch. Call with :meth:`lock` held.

@@ -21,9 +21,7 @@ def _int(n: int) -> ox.Literal:
     return ox.Literal(str(n), datatype=_iri(XSD + "integer"))
 
 
-def changeset_quads(
-    record: Record, minter: Minter, added: int, removed: int
-) -> list[ox.Quad]:
+def changeset_quads(record: Record, minter: Minter, added: int, removed: int) -> list[ox.Quad]:
     """The quads describing one journal record, in the provenance graph."""
     g = _iri(minter.provenance_graph)
     cs = _iri(record.changeset)
@@ -32,7 +30,11 @@ def changeset_quads(
         (cs, RDF_TYPE, _iri(DKG + "ChangeSet")),
         (cs, RDF_TYPE, _iri(PROV + "Bundle")),
         (cs, _iri(DKG + "revision"), _int(record.revision)),
-        (cs, _iri(PROV + "generatedAtTime"), ox.Literal(record.time, datatype=_iri(XSD + "dateTime"))),
+        (
+            cs,
+            _iri(PROV + "generatedAtTime"),
+            ox.Literal(record.time, datatype=_iri(XSD + "dateTime")),
+        ),
         (cs, _iri(PROV + "wasAttributedTo"), agent),
         (agent, RDF_TYPE, _iri(PROV + "Agent")),
         (cs, _iri(DKG + "digest"), ox.Literal(record.digest)),
@@ -40,11 +42,15 @@ def changeset_quads(
         (cs, _iri(DKG + "removedCount"), _int(removed)),
     ]
     if record.revision > 1:
-        triples.append((cs, _iri(DKG + "previousChangeSet"), _iri(minter.changeset(record.revision - 1))))
+        triples.append(
+            (cs, _iri(DKG + "previousChangeSet"), _iri(minter.changeset(record.revision - 1)))
+        )
     for src in record.sources:
         triples.append((cs, _iri("http://purl.org/dc/terms/source"), _iri(src)))
     if record.comment:
-        triples.append((cs, _iri("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(record.comment)))
+        triples.append(
+            (cs, _iri("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(record.comment))
+        )
     if record.imported_graph:
         triples.append((cs, _iri(DKG + "importedGraph"), _iri(record.imported_graph)))
     return [ox.Quad(s, p, o, g) for s, p, o in triples]

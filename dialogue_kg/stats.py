@@ -40,6 +40,8 @@ def headline_figures(archive: Archive) -> Figures:
     counts = {k: 0 for k in ("agreements", "meetings", "actors", "outreach", "sources", "claims")}
     for row in archive.query(_COUNTS):
         counts[row["kind"].value] = int(row["n"].value)
-    statements = int(next(iter(archive.query(_STATEMENTS % archive.minter.provenance_graph)))["n"].value)
+    statements = int(
+        next(iter(archive.query(_STATEMENTS % archive.minter.provenance_graph)))["n"].value
+    )
     last = archive.journal.records[-1].time if archive.journal.records else None
     return Figures(counts, statements, archive.revision, last)

@@ -64,7 +64,7 @@ def _short(iri: str | None) -> str:
         return ""
     for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return f"<{iri}>"
 
 
@@ -161,12 +161,16 @@ def _violations(results: Graph) -> list[Violation]:
         component = results.value(result, SH.sourceConstraintComponent)
         messages = [str(m) for m in results.objects(result, SH.resultMessage)]
         english = [
-            str(m) for m in results.objects(result, SH.resultMessage) if getattr(m, "language", None) in (None, "en")
+            str(m)
+            for m in results.objects(result, SH.resultMessage)
+            if getattr(m, "language", None) in (None, "en")
         ]
         out.append(
             Violation(
                 focus=str(results.value(result, SH.focusNode)),
-                path=str(path) if isinstance(path, URIRef) else (None if path is None else "(path)"),
+                path=str(path)
+                if isinstance(path, URIRef)
+                else (None if path is None else "(path)"),
                 constraint=str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
                 if component
                 else "?",

@@ -81,15 +81,23 @@ def test_retraction_removes_from_current_state_but_not_history(small: Archive) -
 
     old = label(f"{ID}person/ana", "Ana Example")
     small.commit(
-        [ChangeSet(added=[label(f"{ID}person/ana", "Ana B. Example")], removed=[old],
-                   sources=[TEST_SOURCE], comment="fuller name")],
+        [
+            ChangeSet(
+                added=[label(f"{ID}person/ana", "Ana B. Example")],
+                removed=[old],
+                sources=[TEST_SOURCE],
+                comment="fuller name",
+            )
+        ],
         agent="tester",
     )
     names = select(small, f"SELECT ?l WHERE {{ <{ID}person/ana> <{RDFS_LABEL.value}> ?l }}")
     assert names == [{"l": "Ana B. Example"}]
     then = as_of(small, 3)
-    assert {r["l"].value for r in then.query(
-        f"SELECT ?l WHERE {{ <{ID}person/ana> <{RDFS_LABEL.value}> ?l }}")} == {"Ana Example"}
+    assert {
+        r["l"].value
+        for r in then.query(f"SELECT ?l WHERE {{ <{ID}person/ana> <{RDFS_LABEL.value}> ?l }}")
+    } == {"Ana Example"}
     history = resource_history(small, f"{ID}person/ana")
     assert [c.revision for c in history] == [3, 4]
     assert history[1].comment == "fuller name"
@@ -116,8 +124,11 @@ def test_malformed_rdf_writes_nothing_and_names_the_line(small: Archive) -> None
 
 
 def test_bad_date_is_rejected(small: Archive) -> None:
-    bad = ox.Triple(ox.NamedNode(f"{ID}agreement/alpha"), ox.NamedNode(f"{DKG}endDate"),
-                    ox.Literal("2011-02-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")))
+    bad = ox.Triple(
+        ox.NamedNode(f"{ID}agreement/alpha"),
+        ox.NamedNode(f"{DKG}endDate"),
+        ox.Literal("2011-02-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    )
     before = snapshot(small)
     with pytest.raises(ValidationError, match="endDate"):
         small.commit([ChangeSet(added=[bad], sources=[TEST_SOURCE])], agent="tester")
@@ -131,11 +142,16 @@ def test_a_change_needs_a_source(small: Archive) -> None:
 
 def test_stale_writer_is_told_of_the_conflict(small: Archive) -> None:
     seen = small.head
-    small.commit([ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sq")], sources=[TEST_SOURCE])],
-                 agent="first")
+    small.commit(
+        [ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sq")], sources=[TEST_SOURCE])],
+        agent="first",
+    )
     with pytest.raises(ConflictError):
-        small.commit([ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sr-Latn")],
-                                sources=[TEST_SOURCE])], agent="second", expected_head=seen)
+        small.commit(
+            [ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sr-Latn")], sources=[TEST_SOURCE])],
+            agent="second",
+            expected_head=seen,
+        )
 
 
 def test_verify_and_rebuild_give_the_same_quads(small: Archive) -> None:
@@ -147,7 +163,9 @@ def test_verify_and_rebuild_give_the_same_quads(small: Archive) -> None:
 
 
 @pytest.mark.parametrize("store", ["memory", "disk"])
-def test_reopen_after_deleting_the_store_gives_the_same_quads(settings: Settings, store: str) -> None:
+def test_reopen_after_deleting_the_store_gives_the_same_quads(
+    settings: Settings, store: str
+) -> None:
     import shutil
     from dataclasses import replace
 
@@ -183,8 +201,11 @@ def test_two_processes_share_one_data_directory(settings: Settings) -> None:
 
 
 def test_verify_detects_a_store_that_drifted(small: Archive) -> None:
-    small.store.store.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("z"),
-                                  ox.NamedNode("urn:g")))
+    small.store.store.add(
+        ox.Quad(
+            ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("z"), ox.NamedNode("urn:g")
+        )
+    )
     report = small.verify()
     assert not report.ok and report.unexpected == ['<urn:x> <urn:y> "z" <urn:g> .']
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.changeset import InputError, read_changesets, rdf_format
+from dialogue_kg.changeset import InputError, rdf_format, read_changesets
 from dialogue_kg.namespaces import Minter
 
 from .conftest import DATA, TEST_SOURCE
@@ -31,7 +31,7 @@ def test_loose_triples_take_the_given_source() -> None:
 
 
 def test_blank_nodes_are_skolemised_consistently() -> None:
-    data = b"<urn:a> <urn:b> _:x .\n_:x <urn:c> _:y .\n_:y <urn:d> \"v\" .\n"
+    data = b'<urn:a> <urn:b> _:x .\n_:x <urn:c> _:y .\n_:y <urn:d> "v" .\n'
     (cs,) = read_changesets(data, M, fmt="nt", sources=["urn:src"])
     terms = {t.object for t in cs.added if t.predicate.value == "urn:b"}
     (x,) = terms
@@ -45,9 +45,12 @@ def test_blank_nodes_are_skolemised_consistently() -> None:
     [
         ("turtle", b"<urn:a> <urn:b> 'x'@sq ."),
         ("jsonld", b'{"@id": "urn:a", "urn:b": {"@value": "x", "@language": "sq"}}'),
-        ("rdfxml", b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-                   b'xmlns:u="urn:"><rdf:Description rdf:about="urn:a"><u:b xml:lang="sq">x'
-                   b"</u:b></rdf:Description></rdf:RDF>"),
+        (
+            "rdfxml",
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            b'xmlns:u="urn:"><rdf:Description rdf:about="urn:a"><u:b xml:lang="sq">x'
+            b"</u:b></rdf:Description></rdf:RDF>",
+        ),
         ("nquads", b'<urn:a> <urn:b> "x"@sq <urn:g> .'),
     ],
 )

@@ -48,8 +48,12 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(tmp_path: Path, store: str
     rng = random.Random(20261123)
     data_dir = tmp_path / "archive"
     (tmp_path / "archive-no-graph-data").mkdir()
-    settings = Settings.from_env({}, data_dir=str(data_dir), store=store,
-                                 graph_data_dir=str(tmp_path / "archive-no-graph-data"))
+    settings = Settings.from_env(
+        {},
+        data_dir=str(data_dir),
+        store=store,
+        graph_data_dir=str(tmp_path / "archive-no-graph-data"),
+    )
     acknowledged: list[int] = []
     start = 0
     for _ in range(RUNS):
@@ -70,8 +74,15 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(tmp_path: Path, store: str
                 assert sorted(parts) == [0, 1, 2], f"batch {round_no} is whole or absent"
             missing = [n for n in acknowledged if n not in rounds]
             assert not missing, f"acknowledged but lost: {missing}"
-            count = int(next(iter(arc.query(
-                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                "FILTER(STRSTARTS(STR(?s), 'urn:crash:')) }")))["n"].value)
+            count = int(
+                next(
+                    iter(
+                        arc.query(
+                            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                            "FILTER(STRSTARTS(STR(?s), 'urn:crash:')) }"
+                        )
+                    )
+                )["n"].value
+            )
             assert count == len(rounds) * 3 * PER_SET
     assert len(acknowledged) > RUNS, "the writers did get to write"

@@ -4,9 +4,9 @@ A store is an index derived from the journal, never the system of record. It hol
 statement once, in the named graph of the earliest change set that asserted it and has not been
 retracted; a later change set asserting the same statement corroborates it (the journal keeps both
 assertions). Change-set descriptions (PROV-O) sit in one provenance graph. Queries see the union of
-all graphs as their default graph, so a plain query sees everything and ``GRAPH ?g`` gives provenance.
-Keeping one copy means the union never repeats a triple (pyoxigraph 0.5's union default graph returns a
-triple once per graph that holds it).
+all graphs as their default graph, so a plain query sees everything and ``GRAPH ?g`` gives
+provenance. Keeping one copy means the union never repeats a triple (pyoxigraph 0.5's union default
+graph returns a triple once per graph that holds it).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class QuadStore(ABC):
     def _write(self, remove: list[ox.Quad], add: list[ox.Quad]) -> None:
         """Remove then add quads, as one transaction where the engine allows it."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most stores hold nothing to release
         """Release resources."""
 
     # -- shared behaviour -------------------------------------------------------------------------

@@ -47,22 +47,28 @@ def answer(result: object) -> object:
 
 
 @pytest.fixture(params=["memory", "disk", pytest.param("remote", marks=pytest.mark.server)])
-def store_settings(request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
-                   ) -> Iterator[Settings]:
+def store_settings(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> Iterator[Settings]:
     if request.param != "remote":
         yield replace(settings, store=request.param)
         return
     with oxigraph_server(tmp_path / "oxigraph") as base:
-        yield replace(settings, store="remote", remote_query_url=f"{base}/query",
-                      remote_update_url=f"{base}/update")
+        yield replace(
+            settings,
+            store="remote",
+            remote_query_url=f"{base}/query",
+            remote_update_url=f"{base}/update",
+        )
 
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """Answers from the embedded in-memory store, to compare every other store with."""
     empty = tmp_path_factory.mktemp("empty")
-    settings = Settings.from_env({}, data_dir=str(tmp_path_factory.mktemp("ref")),
-                                 graph_data_dir=str(empty))
+    settings = Settings.from_env(
+        {}, data_dir=str(tmp_path_factory.mktemp("ref")), graph_data_dir=str(empty)
+    )
     with Archive.open(settings) as arc:
         arc.load(DATA / "small.trig", agent="tester")
         retract(arc)
@@ -72,12 +78,28 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
 def retract(arc: Archive) -> None:
     """A correction: retract one participant, add a label (exercises removal on every store)."""
     meeting = ox.NamedNode(f"{ID}meeting/first-round")
-    arc.commit([ChangeSet(
-        removed=[ox.Triple(meeting, ox.NamedNode(f"{DKG}participant"),
-                           ox.NamedNode(f"{ID}person/boris"))],
-        added=[ox.Triple(meeting, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                         ox.Literal("Prvi krug", language="sr-Latn"))],
-        sources=[TEST_SOURCE])], agent="tester")
+    arc.commit(
+        [
+            ChangeSet(
+                removed=[
+                    ox.Triple(
+                        meeting,
+                        ox.NamedNode(f"{DKG}participant"),
+                        ox.NamedNode(f"{ID}person/boris"),
+                    )
+                ],
+                added=[
+                    ox.Triple(
+                        meeting,
+                        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                        ox.Literal("Prvi krug", language="sr-Latn"),
+                    )
+                ],
+                sources=[TEST_SOURCE],
+            )
+        ],
+        agent="tester",
+    )
 
 
 def test_same_answers_on_every_store(store_settings: Settings, reference: dict) -> None:

@@ -18,8 +18,9 @@ ID = "https://w3id.org/dialogue-kg/id/"
 
 
 def test_factory_opens_an_archive_from_settings(settings) -> None:
-    app = create_app({"data_dir": settings.data_dir, "graph_data_dir": settings.graph_data_dir,
-                      "TESTING": True})
+    app = create_app(
+        {"data_dir": settings.data_dir, "graph_data_dir": settings.graph_data_dir, "TESTING": True}
+    )
     assert app.testing
     assert app.extensions["dialogue_kg"].revision == 1
 
@@ -47,7 +48,11 @@ def test_sparql_get_returns_json(client) -> None:
     ("query", "status", "text"),
     [
         ("SELEC", 400, "syntax error"),
-        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", 403, "SERVICE is disabled"),
+        (
+            "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+            403,
+            "SERVICE is disabled",
+        ),
     ],
 )
 def test_sparql_errors(client, query: str, status: int, text: str) -> None:
@@ -75,11 +80,18 @@ def test_app_sees_writes_from_other_processes(client, settings) -> None:
 def test_serve_answers_sparqlwrapper(settings, tmp_path: Path) -> None:
     """`dialogue-kg serve` starts a real WSGI server that a scholar's tool can query."""
     port = free_port()
-    env = {"DKG_DATA_DIR": settings.data_dir, "DKG_GRAPH_DATA": settings.graph_data_dir,
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "DKG_DATA_DIR": settings.data_dir,
+        "DKG_GRAPH_DATA": settings.graph_data_dir,
+        "PATH": "/usr/bin:/bin",
+    }
     cli = Path(sys.executable).parent / "dialogue-kg"
-    proc = subprocess.Popen([str(cli), "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(cli), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/", proc)
         client = SPARQLWrapper(f"http://127.0.0.1:{port}/sparql")
