@@ -81,6 +81,8 @@ class Record:
     offset: int
     end: int
     body: bytes = field(repr=False, default=b"")
+    n_added: int = 0
+    n_removed: int = 0
 
     def added(self) -> list[ox.Quad]:
         """The quads this change set asserted."""
@@ -100,8 +102,7 @@ class Record:
 
     def counts(self) -> tuple[int, int]:
         """(statements asserted, statements retracted)."""
-        body = b"\n" + self.body
-        return body.count(b"\nA "), body.count(b"\nD ")
+        return self.n_added, self.n_removed
 
 
 @dataclass
@@ -193,6 +194,7 @@ def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
             f"record {revision} at byte {offset}: digest mismatch (stored {digest[:12]}…, "
             f"content hashes to {actual[:12]}…): the record was altered"
         )
+    body = raw[tx + len(_TX) : -len(b"TC .\n")]
     batch = None
     if "batch" in values:
         i, n = _term(values["batch"][0]).split("/")
@@ -210,7 +212,9 @@ def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
         batch=batch,
         offset=offset,
         end=end,
-        body=raw[tx + len(_TX) : -len(b"TC .\n")],
+        body=body,
+        n_added=body.count(b"\nA ") + body.startswith(b"A "),
+        n_removed=body.count(b"\nD ") + body.startswith(b"D "),
     )
 
 

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from .changeset import ChangeSet
 from .namespaces import PREFIXES
 from .store.base import QuadStore
 from .terms import to_rdflib
+
+# rdflib logs a traceback for every ill-typed literal (e.g. "2011-02-30"^^xsd:date) it meets;
+# pySHACL reports those as datatype violations, which is what the user is shown instead.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
 
 _CHUNK = 2_000  # focus nodes per pySHACL run: keeps big loads in bounded memory
 
@@ -113,8 +118,15 @@ class Validator:
         for s in focus:
             state.update(by_subject.get(s, ()))
         graph = Graph()
+        malformed: list[Violation] = []
         for t in state:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+            obj = to_rdflib(t.object)
+            if isinstance(obj, Literal) and obj.ill_typed:
+                # Reported here, and kept out of pySHACL's graph: its comparisons
+                # (sh:lessThan…) fail on values that are not of their datatype.
+                malformed.append(_ill_typed(t, obj))
+                continue
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), obj))
         # Types of the resources these statements point at, for sh:class.
         focus_set = set(focus)
         objects = {
@@ -146,8 +158,23 @@ class Validator:
             allow_infos=True,
         )
         if conforms:
-            return []
-        return _violations(results)
+            return malformed
+        return sorted([*malformed, *_violations(results)], key=_order)
+
+
+def _order(v: Violation) -> tuple[str, str, str]:
+    return (v.focus, v.path or "", v.constraint)
+
+
+def _ill_typed(t: ox.Triple, obj: Literal) -> Violation:
+    datatype = _short(str(obj.datatype))
+    return Violation(
+        focus=t.subject.value,
+        path=t.predicate.value,
+        constraint="Datatype",
+        message=f"{str(obj)!r} is not a valid {datatype} value",
+        value=str(obj),
+    )
 
 
 def _violations(results: Graph) -> list[Violation]:
@@ -178,4 +205,4 @@ def _violations(results: Graph) -> list[Violation]:
                 value=None if value is None else str(value),
             )
         )
-    return sorted(out, key=lambda v: (v.focus, v.path or "", v.constraint))
+    return sorted(out, key=_order)

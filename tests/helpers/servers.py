@@ -38,7 +38,7 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Terminate a server and reap it."""
+    """Terminate a server, reap it and close its pipes."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -46,6 +46,9 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+    for pipe in (process.stdout, process.stderr):
+        if pipe:
+            pipe.close()
 
 
 def oxigraph_binary() -> str:

@@ -101,5 +101,3 @@ def test_serve_answers_sparqlwrapper(settings, tmp_path: Path) -> None:
         assert n > 500, "the ontology is loaded on first start"
     finally:
         stop(proc)
-        if proc.stdout:
-            proc.stdout.close()
