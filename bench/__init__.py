@@ -1,0 +1,1 @@
+"""Benchmarks of dialogue-kg: synthetic dialogue-shaped archives and a three-system comparison."""
