@@ -59,7 +59,8 @@ class OxigraphStore(QuadStore):
         return len(self.store)
 
     def _is_empty(self) -> bool:
-        return len(self.store) == 0
+        # len(Store) counts every quad (~50 ms at 1M); looking for one quad is O(1).
+        return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
     def _present(self, triples: list[ox.Triple]) -> set[ox.Triple]:
         found = set()
