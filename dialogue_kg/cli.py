@@ -339,6 +339,40 @@ def verify(data_dir: Path | None) -> None:
     )
 
 
+@main.group()
+def report() -> None:
+    """Reports on the archive's content."""
+
+
+@report.command("claims")
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@user_errors
+def report_claims(data_dir: Path | None, as_json: bool) -> None:
+    """Each count a source claims, beside the records the archive itemises for it."""
+    from dataclasses import asdict
+
+    from .reconcile import claims_versus_records, criteria
+
+    found = claims_versus_records(open_archive(data_dir))
+    if as_json:
+        click.echo(json.dumps([asdict(r) for r in found], indent=2, ensure_ascii=False))
+        return
+    source = None
+    for r in found:
+        if r.source_title != source:
+            source = r.source_title
+            click.echo(f"\n{source}")
+            click.echo(f"  {'category':<34} {'claimed':>9} {'itemised':>9} {'in archive':>10}")
+        itemised = "—" if r.counted_class is None else str(r.citing)
+        in_archive = "—" if r.counted_class is None else str(r.in_archive)
+        click.echo(f"  {r.category:<34} {r.claimed:>9} {itemised:>9} {in_archive:>10}")
+    click.echo(
+        "\nitemised: records of the counted class citing that source; in archive: whatever "
+        "their source; —: nothing to itemise.\nCriteria: " + criteria()
+    )
+
+
 @main.command()
 @data_dir_option
 @user_errors
