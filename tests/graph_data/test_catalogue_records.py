@@ -7,6 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from .shared import SHARED_AGREEMENTS
+
 GRAPH_DATA = Path(__file__).resolve().parents[2] / "graph_data"
 CATALOGUE = [
     "10-public-sources.trig",
@@ -276,24 +278,7 @@ def test_justice_agreement_implemented_per_the_commission(store: ox.Store) -> No
 
 def test_required_resources_are_described(store: ox.Store) -> None:
     """Every IRI other records rely on exists with an English label, a source and a year."""
-    required = ids(
-        "agreement",
-        "freedom-of-movement-2011",
-        "civil-registry-2011",
-        "university-diplomas-2011",
-        "customs-stamps-2011",
-        "cadastre-2011",
-        "integrated-border-management-2011",
-        "regional-cooperation-2012",
-        "first-agreement-2013",
-        "energy-2013",
-        "telecommunications-2013",
-        "justice-2015",
-        "association-community-serb-municipalities-2015",
-        "mitrovica-bridge-2015",
-        "vehicle-licence-plates-2016",
-        "path-to-normalisation-2023",
-    )
+    required = ids("agreement", *SHARED_AGREEMENTS)
     described = column(
         store,
         """SELECT DISTINCT ?x WHERE {

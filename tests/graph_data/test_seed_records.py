@@ -12,6 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from .shared import SHARED_AGREEMENTS
+
 GRAPH_DATA = Path(__file__).resolve().parents[2] / "graph_data"
 FILES = ("20-kspag-report.trig", "30-dialogue-info-factsheet.trig")
 
@@ -30,26 +32,7 @@ PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 """
 
 SHARED = {
-    *(
-        f"{ID}agreement/{slug}"
-        for slug in (
-            "freedom-of-movement-2011",
-            "civil-registry-2011",
-            "university-diplomas-2011",
-            "customs-stamps-2011",
-            "cadastre-2011",
-            "integrated-border-management-2011",
-            "regional-cooperation-2012",
-            "first-agreement-2013",
-            "energy-2013",
-            "telecommunications-2013",
-            "justice-2015",
-            "association-community-serb-municipalities-2015",
-            "mitrovica-bridge-2015",
-            "vehicle-licence-plates-2016",
-            "path-to-normalisation-2023",
-        )
-    ),
+    *(f"{ID}agreement/{slug}" for slug in SHARED_AGREEMENTS),
     *(
         f"{ID}place/{slug}"
         for slug in ("prishtina", "belgrade", "brussels", "north-mitrovica", "south-mitrovica")
