@@ -178,16 +178,18 @@ class Archive:
                 if violations:
                     raise ValidationError(violations)
             now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            drafts, graphs = [], []
+            drafts, quads = [], []
             for i, cs in enumerate(changesets, start=self.journal.revision + 1):
                 iri = self.minter.changeset(i)
-                graphs.append(ox.NamedNode(iri))
+                graph = ox.NamedNode(iri)
+                added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
+                quads.append(added)
                 drafts.append(
                     Draft(
                         changeset=iri,
                         agent=agent_iri,
                         time=now,
-                        added=[f"{t.subject} {t.predicate} {t.object} <{iri}>" for t in cs.added],
+                        added=[str(q) for q in added],
                         removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
                         sources=[f"<{s}>" for s in cs.sources],
                         comment=cs.comment,
@@ -195,8 +197,7 @@ class Archive:
                     )
                 )
             records = self.journal.append(drafts)
-            for record, cs, graph in zip(records, changesets, graphs, strict=True):
-                added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
+            for record, cs, added in zip(records, changesets, quads, strict=True):
                 removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
                 self._apply(record, added, removed)
             return records

@@ -117,11 +117,11 @@ class Skolemizer:
             return iri
         return term
 
-    def triple(self, s, p, o) -> ox.Triple:  # noqa: ANN001
-        """A triple with its blank nodes skolemised."""
-        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-            return ox.Triple(self.term(s), p, self.term(o))
-        return ox.Triple(s, p, o)
+    def triple(self, q: ox.Quad) -> ox.Triple:
+        """The quad's triple, with its blank nodes skolemised."""
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            return ox.Triple(self.term(q.subject), q.predicate, self.term(q.object))
+        return q.triple
 
 
 def changesets_from_quads(
@@ -147,7 +147,7 @@ def changesets_from_quads(
         elif isinstance(g, ox.BlankNode):
             raise InputError(f"{name}: named graphs must have IRIs, not blank node names")
         else:
-            graphs.setdefault(g.value, []).append(skolem.triple(q.subject, q.predicate, q.object))
+            graphs.setdefault(g.value, []).append(skolem.triple(q))
     meta: dict[str, ChangeSet] = {g: ChangeSet(imported_graph=g) for g in graphs}
     loose: list[ox.Triple] = []
     for q in default:
@@ -165,7 +165,7 @@ def changesets_from_quads(
                     f"(an IRI) and rdfs:comment; found <{p}>"
                 )
         else:
-            loose.append(skolem.triple(q.subject, q.predicate, q.object))
+            loose.append(skolem.triple(q))
     result: list[ChangeSet] = []
     if loose:
         result.append(ChangeSet(added=loose, sources=list(sources or []), comment=comment))

@@ -70,8 +70,8 @@ class QuadStore(ABC):
         """Remove everything (before a rebuild)."""
 
     @abstractmethod
-    def _present(self, triples: list[ox.Triple]) -> set[ox.Triple]:
-        """Those of ``triples`` that some data graph already holds."""
+    def _present(self, statements: list[ox.Quad]) -> set[ox.Triple]:
+        """The triples of ``statements`` that some data graph already holds."""
 
     @abstractmethod
     def _holding(self, triples: list[ox.Triple]) -> list[ox.Quad]:
@@ -107,22 +107,21 @@ class QuadStore(ABC):
         removed: list[ox.Quad],
         provenance: Iterable[ox.Quad] = (),
     ) -> ApplyStats:
-        """Apply one change set: retract ``removed``, assert ``added`` in ``graph``, describe it."""
+        """Apply one change set: retract ``removed``, assert ``added`` (quads already in
+        ``graph``, the change set's graph), and add its description ``provenance``."""
         stats = ApplyStats()
         remove: list[ox.Quad] = []
+        gone: set[ox.Triple] = set()
         if removed:
-            gone = list({ox.Triple(q.subject, q.predicate, q.object) for q in removed})
-            remove = self._holding(gone)
-            stats.removed = len({ox.Triple(q.subject, q.predicate, q.object) for q in remove})
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in added]
-        present = self._present(triples) if triples and not self._is_empty() else set()
-        gone_now = {ox.Triple(q.subject, q.predicate, q.object) for q in remove}
-        add = []
-        for t in dict.fromkeys(triples):
-            if t in present and t not in gone_now:
-                stats.corroborated += 1
-            else:
-                add.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+            remove = self._holding(list({q.triple for q in removed}))
+            gone = {q.triple for q in remove}
+            stats.removed = len(gone)
+        present = self._present(added) - gone if added and not self._is_empty() else set()
+        if present:
+            add = [q for q in added if q.triple not in present]
+            stats.corroborated = len(present)
+        else:
+            add = list(added)  # the common case, kept free of per-statement work
         stats.added = len(add)
         add.extend(provenance)
         self._write(remove, add)

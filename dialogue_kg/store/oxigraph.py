@@ -62,13 +62,13 @@ class OxigraphStore(QuadStore):
         # len(Store) counts every quad (~50 ms at 1M); looking for one quad is O(1).
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
-    def _present(self, triples: list[ox.Triple]) -> set[ox.Triple]:
+    def _present(self, statements: list[ox.Quad]) -> set[ox.Triple]:
         found = set()
         prov = self.provenance_graph
-        for t in triples:
+        for t in statements:
             for q in self.store.quads_for_pattern(t.subject, t.predicate, t.object, None):
                 if q.graph_name != prov:
-                    found.add(t)
+                    found.add(q.triple)
                     break
         return found
 

@@ -92,10 +92,10 @@ class RemoteStore(QuadStore):
         """Drop every graph."""
         self.update("CLEAR ALL")
 
-    def _present(self, triples: list[ox.Triple]) -> set[ox.Triple]:
-        return {ox.Triple(q.subject, q.predicate, q.object) for q in self._holding(triples)}
+    def _present(self, statements: list[ox.Quad]) -> set[ox.Triple]:
+        return {q.triple for q in self._holding(statements)}
 
-    def _holding(self, triples: list[ox.Triple]) -> list[ox.Quad]:
+    def _holding(self, triples: list[ox.Triple] | list[ox.Quad]) -> list[ox.Quad]:
         out: list[ox.Quad] = []
         for i in range(0, len(triples), _BATCH):
             values = " ".join(
