@@ -32,7 +32,6 @@ RESULT_FORMATS = [
     Format("csv", "text/csv", "csv", results=ox.QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", results=ox.QueryResultsFormat.TSV),
 ]
-DATASET_FORMATS = [f for f in RDF_FORMATS if f.rdf is not None and f.rdf.supports_datasets]
 
 _BY_NAME = {f.name: f for f in (*RDF_FORMATS, *RESULT_FORMATS)}
 

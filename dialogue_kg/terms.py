@@ -1,4 +1,4 @@
-"""Conversions between pyoxigraph terms (the store's) and rdflib terms (the toolkit's)."""
+"""Conversion of pyoxigraph terms (the store's) to rdflib terms (the toolkit's, for pySHACL)."""
 
 from __future__ import annotations
 
@@ -22,23 +22,3 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     if datatype == XSD_STRING:
         return Literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype))
-
-
-def from_rdflib(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """The pyoxigraph term equal to an rdflib term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
-
-
-def n3(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph) -> str:
-    """The N-Triples form of a term (as written in the journal and in SPARQL)."""
-    return str(term)
