@@ -1,11 +1,16 @@
-"""The SPARQL endpoint (read-only): GET or POST ``query=``, results as SPARQL JSON."""
+"""The SPARQL endpoint (SPARQL 1.1 Protocol, read-only for the public)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from dialogue_kg.formats import by_name
 from dialogue_kg.guard import QueryRefused
+from dialogue_kg.protocol import (
+    ProtocolError,
+    choose_format,
+    read_request,
+    service_description,
+)
 from dialogue_kg.results import is_graph_result, serialize
 
 from . import get_archive
@@ -13,17 +18,54 @@ from . import get_archive
 bp = Blueprint("sparql", __name__)
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
+def _text(status: int, message: str) -> Response:
+    return Response(message.rstrip() + "\n", status, mimetype="text/plain")
+
+
+@bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def sparql() -> Response:
-    """Answer one SPARQL query on the union of the change-set graphs."""
-    queries = request.values.getlist("query")
-    if len(queries) != 1:
-        return Response("give exactly one 'query' parameter\n", 400, mimetype="text/plain")
+    """Answer one SPARQL query on the union of the change-set graphs; describe the service."""
     try:
-        result = get_archive().query(queries[0])
+        req = read_request(
+            request.method,
+            request.content_type,
+            request.args.getlist,
+            request.form.getlist,
+            request.get_data(cache=True) if not request.form else b"",
+        )
+        if req.update is not None:
+            return _text(
+                401, "SPARQL Update needs an authenticated archivist; this endpoint is read-only"
+            )
+        if req.query is None:
+            fmt = choose_format(
+                True, request.args.get("format"), request.accept_mimetypes.best_match
+            )
+            body = service_description(request.base_url, fmt if fmt.rdf else None)
+            return Response(body, 200, mimetype=fmt.media_type)
+        result = get_archive().query(
+            req.query,
+            default_graph=req.default_graphs or None,
+            named_graphs=req.named_graphs or None,
+        )
+        fmt = choose_format(
+            is_graph_result(result),
+            request.values.get("format"),
+            request.accept_mimetypes.best_match,
+        )
+        return Response(serialize(result, fmt), 200, mimetype=fmt.media_type)
+    except ProtocolError as exc:
+        return _text(exc.status, str(exc))
     except SyntaxError as exc:
-        return Response(f"query syntax error: {exc}\n", 400, mimetype="text/plain")
+        return _text(400, f"query syntax error: {exc}")
     except QueryRefused as exc:
-        return Response(f"{exc}\n", 403, mimetype="text/plain")
-    fmt = by_name("turtle" if is_graph_result(result) else "json")
-    return Response(serialize(result, fmt), 200, mimetype=fmt.media_type)
+        return _text(403, str(exc))
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Let browser tools on other origins query the endpoint (it is public and read-only)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    return response
