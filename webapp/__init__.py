@@ -54,10 +54,11 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     def _globals() -> dict[str, Any]:
         return {"version": __version__, "revision": archive.revision}
 
-    from . import pages, sparql
+    from . import dumps, pages, sparql
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(dumps.bp)
     return app
 
 
