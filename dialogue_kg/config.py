@@ -69,6 +69,18 @@ class Settings:
     host: str = setting("127.0.0.1", "DKG_HOST", "Address the web server listens on.")
     port: int = setting(5000, "DKG_PORT", "Port the web server listens on.")
     threads: int = setting(8, "DKG_THREADS", "Worker threads of the web server.")
+    query_workers: int = setting(
+        2,
+        "DKG_QUERY_WORKERS",
+        "Processes that run SPARQL queries for the web app (0: run them in the server process, "
+        "with no time limit).",
+    )
+    query_timeout: float = setting(
+        30.0, "DKG_QUERY_TIMEOUT", "Seconds a SPARQL query may run before its worker is stopped."
+    )
+    max_result_bytes: int = setting(
+        64 * 1024 * 1024, "DKG_MAX_RESULT_BYTES", "Largest serialised SPARQL result, in bytes."
+    )
     allow_service: bool = setting(
         False,
         "DKG_ALLOW_SERVICE",

@@ -24,7 +24,7 @@ def settings(data_dir: Path, tmp_path: Path) -> Settings:
     """Settings for an archive in a temporary directory, with no curated data to load."""
     empty = tmp_path / "no-graph-data"
     empty.mkdir()
-    return Settings.from_env({}, data_dir=str(data_dir), graph_data_dir=str(empty))
+    return Settings.from_env({}, data_dir=str(data_dir), graph_data_dir=str(empty), query_workers=0)
 
 
 @pytest.fixture

@@ -44,6 +44,12 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     )
     app.config.update({k: v for k, v in config.items() if k.isupper()})
     app.extensions["dialogue_kg"] = archive
+    if settings.query_workers > 0:
+        from dialogue_kg.workers import QueryPool
+
+        app.extensions["query_pool"] = QueryPool(
+            settings, settings.query_workers, settings.query_timeout, settings.max_result_bytes
+        )
 
     @app.before_request
     def _refresh() -> None:

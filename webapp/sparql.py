@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
-from dialogue_kg.guard import QueryRefused
-from dialogue_kg.protocol import (
-    ProtocolError,
-    choose_format,
-    read_request,
-    service_description,
-)
-from dialogue_kg.results import is_graph_result, serialize
+from dialogue_kg.protocol import ProtocolError, choose_format, read_request, service_description
+from dialogue_kg.store.base import QueryTimeout
+from dialogue_kg.workers import QueryFailed, answer
 
 from . import get_archive
 
@@ -43,23 +38,27 @@ def sparql() -> Response:
             )
             body = service_description(request.base_url, fmt if fmt.rdf else None)
             return Response(body, 200, mimetype=fmt.media_type)
-        result = get_archive().query(
-            req.query,
-            default_graph=req.default_graphs or None,
-            named_graphs=req.named_graphs or None,
-        )
-        fmt = choose_format(
-            is_graph_result(result),
-            request.values.get("format"),
-            request.accept_mimetypes.best_match,
-        )
-        return Response(serialize(result, fmt), 200, mimetype=fmt.media_type)
+        options = {
+            "default_graphs": req.default_graphs,
+            "named_graphs": req.named_graphs,
+            "format_param": request.values.get("format"),
+            "accept": request.headers.get("Accept"),
+        }
+        pool = current_app.extensions.get("query_pool")
+        if pool is not None:
+            found = pool.run(req.query, **options)
+        else:
+            archive = get_archive()
+            found = answer(
+                archive, req.query, max_bytes=archive.settings.max_result_bytes, **options
+            )
+        return Response(found.body, 200, mimetype=found.media_type)
     except ProtocolError as exc:
         return _text(exc.status, str(exc))
-    except SyntaxError as exc:
-        return _text(400, f"query syntax error: {exc}")
-    except QueryRefused as exc:
-        return _text(403, str(exc))
+    except QueryFailed as exc:
+        return _text(exc.status, str(exc))
+    except QueryTimeout as exc:
+        return _text(503, str(exc))
 
 
 @bp.after_request

@@ -1,0 +1,187 @@
+"""Query workers: SPARQL queries run in separate processes that can be stopped.
+
+pyoxigraph has no query timeout or cancellation, so a time limit cannot come from a flag. Each
+worker is a single-threaded process holding its own copy of the archive (replayed from the journal,
+kept current by :meth:`Archive.refresh` before every query). A query that runs past the limit gets
+its worker killed (SIGKILL) and replaced; the other workers keep answering meanwhile.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
+
+from .config import Settings
+from .store.base import QueryTimeout, StoreError
+
+if TYPE_CHECKING:
+    from .archive import Archive
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised query result."""
+
+    body: bytes
+    media_type: str
+
+
+class QueryFailed(Exception):
+    """The query was refused or failed; ``kind`` names why (syntax, refused, protocol, …)."""
+
+    def __init__(self, kind: str, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.kind, self.status = kind, status
+
+
+def answer(
+    archive: Archive,
+    sparql: str,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    format_param: str | None = None,
+    accept: str | None = None,
+    max_bytes: int = 64 * 1024 * 1024,
+) -> Answer:
+    """Run a query and serialise its result as asked (``format=`` or ``Accept``)."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from .guard import QueryRefused
+    from .protocol import ProtocolError, choose_format
+    from .results import is_graph_result, serialize
+
+    try:
+        result = archive.query(
+            sparql, default_graph=default_graphs or None, named_graphs=named_graphs or None
+        )
+        best = parse_accept_header(accept or "*/*", MIMEAccept).best_match
+        fmt = choose_format(is_graph_result(result), format_param, best)
+        body = serialize(result, fmt)
+    except ProtocolError as exc:
+        raise QueryFailed("protocol", str(exc), exc.status) from None
+    except SyntaxError as exc:
+        raise QueryFailed("syntax", f"query syntax error: {exc}", 400) from None
+    except QueryRefused as exc:
+        raise QueryFailed("refused", str(exc), 403) from None
+    except (StoreError, OSError, ValueError) as exc:
+        raise QueryFailed("failed", f"the query failed: {exc}", 500) from None
+    if len(body) > max_bytes:
+        raise QueryFailed(
+            "too-large",
+            f"the result is larger than the limit of {max_bytes} bytes; narrow the query or add "
+            "LIMIT",
+            413,
+        )
+    return Answer(body, fmt.media_type)
+
+
+def _worker_main(settings: Settings, conn: Connection) -> None:
+    """Body of a worker process: answer (query, options) messages until the pipe closes."""
+    from .archive import Archive
+
+    archive = Archive.open(settings, initialise=False)
+    conn.send(("ready", archive.revision))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        archive.refresh()
+        try:
+            result = answer(archive, *message)
+        except QueryFailed as exc:
+            conn.send(("error", (exc.kind, str(exc), exc.status)))
+        else:
+            conn.send(("ok", (result.body, result.media_type)))
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, settings: Settings) -> None:
+        ctx = mp.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(settings, child), daemon=True)
+        self.process.start()
+        child.close()
+        status, _ = self.conn.recv()
+        if status != "ready":  # pragma: no cover - defensive
+            raise StoreError("a query worker failed to start")
+
+    def kill(self) -> None:
+        """Stop the process at once and reap it."""
+        self.process.kill()
+        self.process.join(10)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of query workers with a per-query time limit."""
+
+    def __init__(self, settings: Settings, size: int, timeout: float, max_bytes: int) -> None:
+        self.settings, self.size = settings, size
+        self.timeout, self.max_bytes = timeout, max_bytes
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(_Worker(settings))
+
+    def run(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        format_param: str | None = None,
+        accept: str | None = None,
+    ) -> Answer:
+        """Answer a query within the time limit; QueryTimeout or QueryFailed otherwise."""
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            ) from None
+        try:
+            worker.conn.send(
+                (sparql, default_graphs, named_graphs, format_param, accept, self.max_bytes)
+            )
+            if not worker.conn.poll(self.timeout):
+                worker.kill()
+                worker = None  # replaced below
+                raise QueryTimeout(
+                    f"the query ran longer than the limit of {self.timeout:g} s and was stopped"
+                )
+            try:
+                status, payload = worker.conn.recv()
+            except EOFError:
+                worker.kill()
+                worker = None
+                raise QueryFailed("failed", "the query worker died; try again", 500) from None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+            elif not self._closed:
+                threading.Thread(target=self._replace, daemon=True).start()
+        if status == "error":
+            kind, message, code = payload
+            raise QueryFailed(kind, message, code)
+        body, media_type = payload
+        return Answer(body, media_type)
+
+    def _replace(self) -> None:
+        self._idle.put(_Worker(self.settings))
+
+    def close(self) -> None:
+        """Stop every idle worker."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return

@@ -1,0 +1,78 @@
+"""Time limits: a hostile query is stopped at the limit while other clients keep being answered."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+import pytest
+
+from dialogue_kg.archive import Archive
+from webapp import create_app
+
+from ..conftest import DATA
+
+HOSTILE = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+SIMPLE = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?t }"
+
+
+@pytest.fixture
+def limited(settings):
+    """An app whose queries run in two worker processes with a 3 s limit."""
+    settings = replace(settings, query_workers=2, query_timeout=3.0)
+    with Archive.open(settings) as archive:
+        archive.load(DATA / "small.trig", agent="tester")
+        app = create_app({"TESTING": True}, archive=archive)
+        yield app
+        app.extensions["query_pool"].close()
+
+
+@pytest.mark.server
+def test_hostile_query_is_cut_off_while_others_are_answered(limited) -> None:
+    client = limited.test_client()
+    hostile: dict = {}
+
+    def run_hostile() -> None:
+        hostile["response"] = client.get("/sparql", query_string={"query": HOSTILE})
+
+    thread = threading.Thread(target=run_hostile)
+    thread.start()
+    answered_meanwhile = []
+    for _ in range(3):
+        response = client.get("/sparql", query_string={"query": SIMPLE})
+        answered_meanwhile.append(response.status_code == 200 and thread.is_alive())
+    thread.join(60)
+    assert all(answered_meanwhile), "simple queries were answered while the hostile one ran"
+    response = hostile["response"]
+    assert response.status_code == 503
+    assert "limit of 3 s" in response.get_data(as_text=True)
+    # The killed worker is replaced: the endpoint keeps serving, twice in parallel.
+    for _ in range(4):
+        ok = client.get("/sparql", query_string={"query": SIMPLE})
+        assert ok.status_code == 200
+        assert int(json.loads(ok.data)["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+@pytest.mark.server
+def test_workers_see_new_change_sets_and_negotiate(limited) -> None:
+    client = limited.test_client()
+    archive = limited.extensions["dialogue_kg"]
+    agreements = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/dialogue-kg/ontology#Agreement> }"
+    )
+    before = client.get("/sparql", query_string={"query": agreements, "format": "csv"})
+    assert before.mimetype == "text/csv"
+    archive.load(
+        DATA / "invalid-shape.ttl",
+        agent="t",
+        validate=False,
+        sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
+    )
+    after = client.get("/sparql", query_string={"query": agreements, "format": "csv"})
+    n = lambda r: int(r.get_data(as_text=True).split()[1])  # noqa: E731
+    assert n(after) == n(before) + 1
+    bad = client.get("/sparql", query_string={"query": "SELEC"})
+    assert bad.status_code == 400 and "syntax error" in bad.get_data(as_text=True)
+    service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert client.get("/sparql", query_string={"query": service}).status_code == 403
