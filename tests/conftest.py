@@ -39,3 +39,12 @@ def small(archive: Archive) -> Archive:
     """A fresh archive holding the ontology and tests/data/small.trig."""
     archive.load(DATA / "small.trig", agent="tester")
     return archive
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium under Playwright, shared by the session's browser tests."""
+    from .helpers.browser import launch
+
+    with launch() as browser:
+        yield browser

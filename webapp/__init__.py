@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 from typing import Any
@@ -11,6 +12,28 @@ from flask import Flask
 from dialogue_kg import __version__
 from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
+
+# Blueprint modules of webapp/, each exposing ``bp``; registered in this order.
+BLUEPRINTS: tuple[str, ...] = ("pages", "sparql", "dumps")
+
+# Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
+# from elsewhere. Data for scripts goes in <script type="application/json"> blocks.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# The main navigation: (endpoint, label). An entry shows only when its blueprint is registered.
+NAV: tuple[tuple[str, str], ...] = (
+    ("explore.explore", "Explore"),
+    ("timeline.timeline", "Timeline"),
+    ("agreements.catalogue", "Agreements"),
+    ("reports.index", "Reports"),
+    ("queries.catalogue", "Queries"),
+    ("queries.workbench", "Workbench"),
+    ("desk.index", "Desk"),
+)
 
 
 def _secret_key(settings: Settings) -> str:
@@ -56,15 +79,27 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         # Other processes (the CLI, other workers) may have appended change sets.
         archive.refresh()
 
+    @app.after_request
+    def _security_headers(response):  # noqa: ANN001, ANN202
+        # Views may set their own (stricter or relaxed) policy; otherwise the default applies.
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    from . import i18n
+
+    i18n.init_app(app)
+
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        return {"version": __version__, "revision": archive.revision}
+        nav = [(endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
+        return {"version": __version__, "revision": archive.revision, "nav": nav}
 
-    from . import dumps, pages, sparql
-
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(dumps.bp)
+    for name in BLUEPRINTS:
+        module = importlib.import_module(f".{name}", __name__)
+        app.register_blueprint(module.bp)
     return app
 
 
