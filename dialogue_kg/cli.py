@@ -181,16 +181,32 @@ def load(
     "trig, nquads (CONSTRUCT/DESCRIBE).",
 )
 @click.option("--revision", type=int, default=None, help="Query the archive as of this revision.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A value for a parameter the query's header declares (# param: NAME); repeatable.",
+)
 @user_errors
 def query(
-    data_dir: Path | None, file: Path | None, expression: str | None, fmt: str, revision: int | None
+    data_dir: Path | None,
+    file: Path | None,
+    expression: str | None,
+    fmt: str,
+    revision: int | None,
+    params: tuple[str, ...],
 ) -> None:
     """Run a SPARQL query from FILE (.rq) or -e."""
+    from . import queries
     from .history import as_of
 
     if (file is None) == (expression is None):
         raise click.UsageError("give a query file or -e QUERY (one of them)")
     text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    if params:
+        name = file.stem if file is not None else "query"
+        text = queries.bind(queries.parse(name, text), queries.parse_assignments(params))
     archive = open_archive(data_dir)
     check_query(text, allow_service=archive.settings.allow_service)
     store = archive.store if revision is None else as_of(archive, revision)
