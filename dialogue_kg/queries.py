@@ -49,7 +49,7 @@ class Parameter:
         return _unescape(match.group(1)) if match else self.default
 
     def term(self, value: str) -> str:
-        """``value`` written as a SPARQL term of this parameter's kind; ValueError if it is not one."""
+        """``value`` as a SPARQL term of this parameter's kind; ValueError if it is not one."""
         value = value.strip()
         if self.is_iri:
             iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value

@@ -58,6 +58,25 @@ def test_query_from_file_and_as_of_revision(loaded, tmp_path: Path) -> None:
     assert loaded("query", str(rq), "--revision", "1").output.strip() == "false"
 
 
+def test_query_parameters(loaded, tmp_path: Path) -> None:
+    rq = tmp_path / "label.rq"
+    rq.write_text(
+        "# title: Label of a person\n"
+        "# param: person — the person (default: Ana)\n"
+        "SELECT ?l WHERE {\n"
+        f"  VALUES ?person {{ <{ID}person/ana> }}\n"
+        "  ?person <http://www.w3.org/2000/01/rdf-schema#label> ?l }\n"
+    )
+    assert loaded("query", str(rq), "--format", "csv").output.splitlines() == ["l", "Ana Example"]
+    boris = loaded("query", str(rq), "--format", "csv", "--param", f"person={ID}person/boris")
+    assert boris.output.splitlines() == ["l", "Boris Example"]
+    angle = loaded("query", str(rq), "--format", "csv", "--param", f"person=<{ID}person/boris>")
+    assert angle.output == boris.output
+    for bad in ("persn=x", "person", "person=not an iri"):
+        result = loaded("query", str(rq), "--param", bad, ok=False)
+        assert result.exit_code == 1 and result.output.startswith("Error: "), result.output
+
+
 def test_user_mistakes_are_one_line_without_traceback(loaded) -> None:
     cases = [
         ("query", "-e", "SELEC nothing"),
