@@ -1,0 +1,183 @@
+"""The saved-query pages: the catalogue, one query as a table or in a result format, the
+workbench page; on the curated archive, with parameters and hostile input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from dialogue_kg import queries
+from webapp import create_app
+
+from ..conftest import TEST_SOURCE
+from ..graph_data.conftest import curated  # noqa: F401 - the session's curated archive
+
+ID = "https://w3id.org/dialogue-kg/id/"
+SAVED = queries.catalogue()
+
+
+@pytest.fixture(scope="module")
+def client(curated):  # noqa: F811
+    return create_app({"TESTING": True}, archive=curated).test_client()
+
+
+def test_catalogue_lists_every_saved_query_with_links(client) -> None:
+    page = client.get("/queries")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for saved in SAVED:
+        assert f'href="/queries/{saved.name}"' in html
+        assert f'href="/query?saved={saved.name}"' in html
+        assert f"queries/{saved.name}.rq" in html
+    assert html.count("<li id=") == len(SAVED)
+    # Titles and query text are escaped: the text's IRIs appear as &lt;…&gt;.
+    assert "PREFIX dkg: &lt;https://w3id.org/dialogue-kg/ontology#&gt;" in html
+    assert "Whom an actor met, and how often" in html
+    # The nav lights up for both pages.
+    assert 'href="/queries">' in html and 'href="/query">' in html
+
+
+def test_catalogue_as_json(client) -> None:
+    data = client.get("/queries?format=json").get_json()
+    assert [d["name"] for d in data] == [q.name for q in SAVED]
+    by_name = {d["name"]: d for d in data}
+    actor = by_name["meetings-of-an-actor"]
+    assert actor["parameters"] == [
+        {
+            "name": "actor",
+            "description": "the person or organisation (default: Edita Tahiri)",
+            "default": ID + "person/edita-tahiri",
+        }
+    ]
+    assert actor["workbench"] == "/query?saved=meetings-of-an-actor"
+    assert by_name["is-implementation-disputed"]["form"] == "ASK"
+    assert by_name["neighbourhood-of-an-agreement"]["form"] == "CONSTRUCT"
+
+
+def cells(html: str) -> list[str]:
+    return re.findall(r"<td>(.*?)</td>", html)
+
+
+def test_a_saved_query_runs_as_a_table(client) -> None:
+    page = client.get("/queries/contested-names")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert html.count("<tr>") == 22 + 1  # the rows and the header
+    assert "Косово и Метохија" in html and 'lang="sr-cyrl"' in html
+    assert '<a href="/queries/contested-names?format=csv">csv</a>' in html
+    assert 'href="/query?saved=contested-names"' in html
+
+
+def test_parameters_come_from_the_url(client) -> None:
+    html = client.get("/queries/agreements-of-2-july-2011?day=2011-09-02").get_data(as_text=True)
+    found = [c for c in cells(html) if "/agreement/" in c]
+    assert len(found) == 2 and "cadastre-2011" in found[0]
+    assert 'value="2011-09-02"' in html
+    assert "/queries/agreements-of-2-july-2011?format=json&amp;day=2011-09-02" in html
+    assert "/query?saved=agreements-of-2-july-2011&amp;day=2011-09-02" in html
+
+
+def test_ask_and_construct_pages(client) -> None:
+    ask = client.get("/queries/is-implementation-disputed").get_data(as_text=True)
+    assert "<code>true</code>" in ask
+    no = client.get(f"/queries/is-implementation-disputed?agreement={ID}agreement/justice-2015")
+    assert "<code>false</code>" in no.get_data(as_text=True)
+    graph = client.get("/queries/neighbourhood-of-an-agreement").get_data(as_text=True)
+    assert '<pre class="graph">' in graph and "justice-2015" in graph
+
+
+def test_result_formats_delegate_to_the_endpoint_machinery(client) -> None:
+    body = client.get("/queries/contested-names?format=json")
+    assert body.mimetype == "application/sparql-results+json"
+    assert len(body.get_json()["results"]["bindings"]) == 22
+    table = list(csv.reader(io.StringIO(client.get("/queries/contested-names?format=csv").text)))
+    assert table[0] == ["thing", "subject", "name", "language", "usedBy"] and len(table) == 23
+    assert client.get("/queries/contested-names?format=tsv").mimetype == "text/tab-separated-values"
+    assert "<sparql" in client.get("/queries/contested-names?format=xml").text
+    turtle = client.get("/queries/neighbourhood-of-an-agreement?format=turtle")
+    assert turtle.mimetype == "text/turtle" and "justice-2015" in turtle.text
+    wrong = client.get("/queries/contested-names?format=turtle")
+    assert wrong.status_code == 406 and "does not fit" in wrong.text
+
+
+def test_bad_parameters_and_names_are_clear_errors(client) -> None:
+    hostile = "<script>alert(1)</script>"
+    page = client.get("/queries/implementation-assessments", query_string={"agreement": hostile})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    assert "needs an absolute IRI" in html
+    assert hostile not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    plain = client.get(
+        "/queries/agreements-of-2-july-2011", query_string={"day": "soon", "format": "json"}
+    )
+    assert plain.status_code == 400 and plain.mimetype == "text/plain"
+    assert "YYYY-MM-DD" in plain.text
+    assert client.get("/queries/no-such-query").status_code == 404
+    assert client.get("/queries/..%2Fpyproject").status_code == 404
+    assert client.get("/query?saved=no-such-query").status_code == 404
+    assert client.get("/query?saved=agreements-of-2-july-2011&day=soon").status_code == 400
+
+
+def workbench_config(html: str) -> dict:
+    block = re.search(
+        r'<script type="application/json" id="workbench-config">(.*?)</script>', html, re.S
+    )
+    assert block, "no configuration block"
+    return json.loads(block.group(1))
+
+
+def test_workbench_page_carries_its_configuration_as_data(client) -> None:
+    page = client.get("/query?saved=labels-missing-a-language&language=sr")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    config = workbench_config(html)
+    assert config["endpoint"] == "/sparql"
+    assert config["saved"]["name"] == "labels-missing-a-language"
+    assert 'VALUES ?language { "sr" }' in config["saved"]["text"]
+    assert len(config["catalogue"]) == len(SAVED)
+    assert "vendor/yasgui/yasgui.min.js" in html and "workbench.js" in html
+    # Every saved query is one click away in the side list.
+    for saved in SAVED:
+        assert f'data-saved="{saved.name}"' in html
+    # No inline script runs: the only inline <script> is the JSON block.
+    inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert inline == [' type="application/json" id="workbench-config"']
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert client.get("/query").status_code == 200
+
+
+def test_workbench_configuration_escapes_hostile_text(client) -> None:
+    hostile = "</script><script>alert(1)</script>"
+    html = client.get(
+        "/query", query_string={"saved": "labels-missing-a-language", "language": hostile}
+    ).get_data(as_text=True)
+    assert hostile not in html
+    assert workbench_config(html)["saved"]["text"].count("alert(1)") == 1
+
+
+def test_result_values_are_escaped(small) -> None:
+    small.load(
+        (
+            "@prefix dkg: <https://w3id.org/dialogue-kg/ontology#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+            f"<{ID}person/mallory> a dkg:Person ; "
+            f'rdfs:label "<img src=x onerror=alert(1)>"@en ; dkg:source <{TEST_SOURCE}> .\n'
+        ).encode(),
+        agent="tester",
+        fmt="turtle",
+        sources=[TEST_SOURCE],
+    )
+    client = create_app({"TESTING": True}, archive=small).test_client()
+    html = client.get(
+        "/queries/history-of-a-statement",
+        query_string={
+            "resource": ID + "person/mallory",
+            "property": "http://www.w3.org/2000/01/rdf-schema#label",
+        },
+    ).get_data(as_text=True)
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -1,0 +1,159 @@
+"""Saved queries for people: the catalogue, one query run as a table (or in any result format),
+and the YASGUI workbench pointed at /sparql with the catalogue beside it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import HTTPException
+
+from dialogue_kg import queries
+from dialogue_kg.result_table import from_sparql_json
+from dialogue_kg.store.base import QueryTimeout
+from dialogue_kg.workers import Answer, QueryFailed, answer
+
+from . import get_archive
+
+bp = Blueprint("queries", __name__)
+
+# What a page asks for when it shows a result to a person: a table for SELECT/ASK, Turtle otherwise.
+_FOR_PEOPLE = "application/sparql-results+json, text/turtle;q=0.9"
+_RESERVED = {"format", "lang", "saved"}
+
+
+def _saved(name: str) -> queries.SavedQuery:
+    try:
+        return queries.load(name)
+    except ValueError:
+        abort(404, description=f"no saved query {name!r}")
+
+
+def _values(saved: queries.SavedQuery) -> dict[str, str]:
+    """The parameter values given in the URL (only those the query declares)."""
+    names = {p.name for p in saved.parameters} - _RESERVED
+    return {k: v for k, v in request.args.items() if k in names and v.strip()}
+
+
+def _run(text: str, format_param: str | None, accept: str | None) -> Answer:
+    """Run a query the way /sparql does: in a query worker when there are any."""
+    pool = current_app.extensions.get("query_pool")
+    if pool is not None:
+        return pool.run(text, format_param=format_param, accept=accept)
+    archive = get_archive()
+    return answer(
+        archive,
+        text,
+        format_param=format_param,
+        accept=accept,
+        max_bytes=archive.settings.max_result_bytes,
+    )
+
+
+def _entry(saved: queries.SavedQuery) -> dict[str, object]:
+    """A saved query as JSON: header, parameters with defaults, text and links."""
+    return {
+        "name": saved.name,
+        "title": saved.title,
+        "description": saved.description,
+        "form": saved.form,
+        "parameters": [
+            {"name": p.name, "description": p.description, "default": p.default_value}
+            for p in saved.parameters
+        ],
+        "text": saved.text,
+        "url": url_for("queries.show", name=saved.name),
+        "workbench": url_for("queries.workbench", saved=saved.name),
+    }
+
+
+@bp.get("/queries")
+def catalogue():  # noqa: ANN201
+    """Every saved query: title, description, parameters, text, and links to run it."""
+    saved = queries.catalogue()
+    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+        return jsonify([_entry(q) for q in saved])
+    return render_template("queries/catalogue.html", saved=saved)
+
+
+def _local_link(iri: str) -> str | None:
+    """The app's own page for an IRI under the archive's base IRI, if the app has one."""
+    base = get_archive().settings.base_iri
+    if not iri.startswith(base):
+        return None
+    path = urlsplit(iri).path
+    try:
+        current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return None
+    return path
+
+
+@bp.get("/queries/<name>")
+def show(name: str):  # noqa: ANN201
+    """Run one saved query (with any parameters from the URL) and show its answer as a table;
+    ``?format=json|xml|csv|tsv|turtle|…`` answers in that format instead, as /sparql would."""
+    saved = _saved(name)
+    values = _values(saved)
+    fmt = request.args.get("format")
+    try:
+        text = saved.bind(values)
+    except ValueError as exc:
+        if fmt:
+            return Response(f"{exc}\n", 400, mimetype="text/plain")
+        return render_template("queries/show.html", saved=saved, values=values, error=str(exc)), 400
+    try:
+        found = _run(text, fmt, None if fmt else _FOR_PEOPLE)
+    except (QueryFailed, QueryTimeout) as exc:
+        status = exc.status if isinstance(exc, QueryFailed) else 503
+        if fmt:
+            return Response(f"{exc}\n", status, mimetype="text/plain")
+        return render_template(
+            "queries/show.html", saved=saved, values=values, text=text, error=str(exc)
+        ), status
+    if fmt:
+        return Response(found.body, 200, mimetype=found.media_type)
+    table = graph = None
+    if found.media_type == "application/sparql-results+json":
+        table = from_sparql_json(found.body)
+    else:
+        graph = found.body.decode("utf-8")
+    return render_template(
+        "queries/show.html",
+        saved=saved,
+        values=values,
+        text=text,
+        table=table,
+        graph=graph,
+        link=_local_link,
+    )
+
+
+@bp.get("/query")
+def workbench():  # noqa: ANN201
+    """YASGUI on /sparql; ``?saved=NAME`` (and its parameters) puts that query in the editor."""
+    chosen = None
+    name = request.args.get("saved")
+    if name:
+        saved = _saved(name)
+        try:
+            chosen = {"name": saved.name, "text": saved.bind(_values(saved))}
+        except ValueError as exc:
+            abort(400, description=str(exc))
+    config = {
+        "endpoint": url_for("sparql.sparql"),
+        "saved": chosen,
+        "catalogue": [
+            {"name": q.name, "title": q.title, "text": q.text} for q in queries.catalogue()
+        ],
+    }
+    return render_template("queries/workbench.html", config=config, saved=queries.catalogue())
