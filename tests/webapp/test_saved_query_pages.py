@@ -7,13 +7,15 @@ import csv
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
 
 from dialogue_kg import queries
+from dialogue_kg.archive import Archive
 from webapp import create_app
 
-from ..conftest import TEST_SOURCE
+from ..conftest import DATA, TEST_SOURCE
 from ..graph_data.conftest import curated  # noqa: F401 - the session's curated archive
 
 ID = "https://w3id.org/dialogue-kg/id/"
@@ -181,3 +183,23 @@ def test_result_values_are_escaped(small) -> None:
     ).get_data(as_text=True)
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+@pytest.mark.server
+def test_pages_run_saved_queries_in_the_query_workers(settings) -> None:
+    with Archive.open(replace(settings, query_workers=1)) as archive:
+        archive.load(DATA / "small.trig", agent="tester")
+        app = create_app({"TESTING": True}, archive=archive)
+        try:
+            client = app.test_client()
+            args = {"actor": ID + "person/ana"}
+            html = client.get("/queries/meetings-of-an-actor", query_string=args).text
+            assert "First round" in html and "Boris Example" in html
+            data = client.get(
+                "/queries/meetings-of-an-actor", query_string={**args, "format": "json"}
+            ).get_json()
+            assert [b["meeting"]["value"] for b in data["results"]["bindings"]] == [
+                ID + "meeting/first-round"
+            ]
+        finally:
+            app.extensions["query_pool"].close()
