@@ -18,6 +18,7 @@ from flask import (
 from werkzeug.exceptions import HTTPException
 
 from dialogue_kg import queries
+from dialogue_kg.formats import RDF_FORMATS, RESULT_FORMATS
 from dialogue_kg.result_table import from_sparql_json
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.workers import Answer, QueryFailed, answer
@@ -101,10 +102,15 @@ def _local_link(iri: str) -> str | None:
 @bp.get("/queries/<name>")
 def show(name: str):  # noqa: ANN201
     """Run one saved query (with any parameters from the URL) and show its answer as a table;
-    ``?format=json|xml|csv|tsv|turtle|…`` answers in that format instead, as /sparql would."""
+    ``?format=json|xml|csv|tsv|turtle|…`` (or an ``Accept`` that prefers one of those to HTML)
+    answers in that format instead, as /sparql would."""
     saved = _saved(name)
     values = _values(saved)
     fmt = request.args.get("format")
+    offered = ["text/html", *(f.media_type for f in (*RESULT_FORMATS, *RDF_FORMATS))]
+    wanted = request.accept_mimetypes.best_match(offered, default="text/html")
+    if not fmt and wanted != "text/html":
+        fmt = wanted
     try:
         text = saved.bind(values)
     except ValueError as exc:

@@ -203,3 +203,15 @@ def test_pages_run_saved_queries_in_the_query_workers(settings) -> None:
             ]
         finally:
             app.extensions["query_pool"].close()
+
+
+def test_accept_header_chooses_a_result_format(client) -> None:
+    csv_answer = client.get("/queries/contested-names", headers={"Accept": "text/csv"})
+    assert csv_answer.mimetype == "text/csv" and csv_answer.text.startswith("thing,subject")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    assert client.get("/queries/contested-names", headers={"Accept": browser}).mimetype == (
+        "text/html"
+    )
+    assert client.get("/queries/contested-names", headers={"Accept": "*/*"}).mimetype == (
+        "text/html"
+    )
