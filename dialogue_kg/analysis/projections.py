@@ -111,7 +111,7 @@ def brokerage(view: View, *, lang: str = "en", labels: bool = True) -> nx.Graph:
         graph.add_node(f.value, role="facilitator")  # type: ignore[union-attr]
         graph.add_node(n.value)  # type: ignore[union-attr]
         graph.nodes[n.value].setdefault("role", "negotiator")  # type: ignore[union-attr]
-        graph.add_edge(f.value, n.value, weight=int(k.value))  # type: ignore[union-attr]
+        graph.add_edge(f.value, n.value, weight=int(k.value), relation="facilitation")  # type: ignore[union-attr]
     return add_labels(view, graph, lang) if labels else graph
 
 
