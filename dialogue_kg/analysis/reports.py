@@ -84,7 +84,7 @@ def agreements_per_year(archive: Archive, lang: str = "en") -> Report:
     ]
     return Report(
         "agreements-per-year",
-        "Agreements per year by type",
+        TITLES["agreements-per-year"],
         ["year", "type", "agreements"],
         rows,
         queries=[AGREEMENTS_PER_YEAR],
@@ -117,7 +117,7 @@ def meetings_per_year(archive: Archive, lang: str = "en") -> Report:
     ]
     return Report(
         "meetings-per-year",
-        "Meetings per year by level",
+        TITLES["meetings-per-year"],
         ["year", "level", "meetings"],
         rows,
         queries=[MEETINGS_PER_YEAR],
@@ -168,7 +168,7 @@ def implementation_status(archive: Archive, lang: str = "en") -> Report:
     rows.sort(key=lambda r: (r["agreement"], r["date"] or "", r["asserted_by"]))
     return Report(
         "implementation",
-        "Implementation status over time, per agreement",
+        TITLES["implementation"],
         ["agreement", "date", "asserted_by", "status"],
         rows,
         queries=[IMPLEMENTATION],
@@ -206,7 +206,7 @@ def outreach(archive: Archive, lang: str = "en", source: str | None = None) -> R
     ]
     return Report(
         "outreach",
-        "Outreach activities per type: claimed versus itemised",
+        TITLES["outreach"],
         ["category", "claimed", "itemised", "gap"],
         rows,
         queries=[queries.load(CLAIMS_QUERY).text, OUTREACH_PER_TYPE],
@@ -267,7 +267,7 @@ def central_actors(archive: Archive, lang: str = "en", years: int = 4, top: int 
             )
     return Report(
         "central-actors",
-        "Most central actors by period",
+        TITLES["central-actors"],
         ["period", "rank", "actor", "meetings", "strength", "betweenness"],
         rows,
         commands=commands,
@@ -286,6 +286,15 @@ REPORTS: dict[str, Callable[..., Report]] = {
     "meetings-per-year": meetings_per_year,
     "outreach": outreach,
     "central-actors": central_actors,
+}
+
+
+TITLES: dict[str, str] = {
+    "agreements-per-year": "Agreements per year by type",
+    "implementation": "Implementation status over time, per agreement",
+    "meetings-per-year": "Meetings per year by level",
+    "outreach": "Outreach activities per type: claimed versus itemised",
+    "central-actors": "Most central actors by period",
 }
 
 
