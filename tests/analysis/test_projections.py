@@ -130,7 +130,8 @@ def test_agreement_structure(network) -> None:
 def test_actor_agreement_is_bipartite(network) -> None:
     g = actor_agreement(open_view(network))
     root = f"{ID}agreement/root"
-    assert {n for n, d in g.nodes(data=True) if d["bipartite"] == 0} == {A, C, F}
+    sides = {f"{ID}organisation/side-k", f"{ID}organisation/side-s"}
+    assert {n for n, d in g.nodes(data=True) if d["bipartite"] == 0} == {A, C, F} | sides
     assert g.edges[F, root]["role"] == "facilitator"
     assert g.edges[A, root]["role"] == "negotiator"
     assert nx.is_bipartite(g)
