@@ -75,19 +75,21 @@ def co_participation(
     ``delegations`` also ``dkg:delegation``), in [start, end]. Edge ``weight`` = shared
     meetings; node ``meetings`` = meetings attended."""
     prop = "dkg:participant|dkg:delegation" if delegations else "dkg:participant"
+    # One row per meeting (its participants joined by spaces, which IRIs cannot contain): about
+    # six times fewer rows to turn into Python objects than one row per participation.
     rows = view.select(
-        f"SELECT ?m ?a WHERE {{ ?m a dkg:Meeting ; {prop} ?a . {view.when('m', start, end)} }}"
+        f"""SELECT (GROUP_CONCAT(DISTINCT STR(?a); separator=" ") AS ?actors) WHERE {{
+  ?m a dkg:Meeting ; {prop} ?a . FILTER(isIRI(?a)) {view.when("m", start, end)}
+}} GROUP BY ?m"""
     )
-    attended: dict[str, set[str]] = defaultdict(set)
-    for m, a in rows:
-        attended[m.value].add(a.value)  # type: ignore[union-attr]
     graph = nx.Graph(projection="co-participation")
     counts: dict[str, int] = defaultdict(int)
     weights: dict[tuple[str, str], int] = defaultdict(int)
-    for actors in attended.values():
+    for (joined,) in rows:
+        actors = sorted(joined.value.split(" "))  # type: ignore[union-attr]
         for a in actors:
             counts[a] += 1
-        for pair in combinations(sorted(actors), 2):
+        for pair in combinations(actors, 2):
             weights[pair] += 1
     graph.add_nodes_from((a, {"meetings": n}) for a, n in counts.items())
     graph.add_edges_from((a, b, {"weight": w}) for (a, b), w in weights.items())

@@ -35,8 +35,7 @@ class View:
     def select(self, sparql: str) -> list[tuple[ox.Term | None, ...]]:
         """Rows of a SELECT (with the shared prefixes), as tuples of pyoxigraph terms."""
         result = self.store.query(PREFIXES + sparql)  # type: ignore[attr-defined]
-        names = [v.value for v in result.variables]
-        return [tuple(sol[n] for n in names) for sol in result]
+        return [tuple(sol) for sol in result]  # in the order of the SELECT's variables
 
     def when(self, var: str, start: date | None = None, end: date | None = None) -> str:
         """SPARQL filters keeping ``?var`` only if it lies in [start, end] (ends optional; the
