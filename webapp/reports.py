@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext
 
 from dialogue_kg.analysis.plots import render
 from dialogue_kg.analysis.reports import REPORTS, TITLES, Report, build_report
@@ -57,7 +58,7 @@ def _report(name: str) -> tuple[Report, str]:
             _CACHE.move_to_end(key)
             return _CACHE[key]
     report = build_report(archive, name, lang, **options)
-    found = (report, render(report))
+    found = (report, render(report, gettext))
     with _LOCK:
         _CACHE[key] = found
         while len(_CACHE) > _CACHE_SIZE:

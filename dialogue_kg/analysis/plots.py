@@ -19,6 +19,13 @@ from matplotlib.lines import Line2D
 
 from .reports import STATUS_ORDER, Report
 
+Translate = Callable[[str], str]
+
+
+def _same(text: str) -> str:
+    return text
+
+
 STYLE = {
     "svg.fonttype": "none",  # real <text>, selectable and searchable
     "svg.hashsalt": "dialogue-kg",  # the same data gives the same bytes
@@ -57,7 +64,7 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _stacked_by_year(report: Report, key: str, value: str, ylabel: str) -> str:
+def _stacked_by_year(report: Report, key: str, value: str, ylabel: str, tr: Translate) -> str:
     years = sorted({r["year"] for r in report.rows})
     groups = sorted({r[key] for r in report.rows})
     counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -70,22 +77,22 @@ def _stacked_by_year(report: Report, key: str, value: str, ylabel: str) -> str:
         heights = [counts[(y, group)] for y in years]
         ax.bar(years, heights, bottom=bottom, label=group, color=PALETTE[i % len(PALETTE)])
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
-    ax.set_ylabel(ylabel)
+    ax.set_ylabel(tr(ylabel))
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.tick_params(axis="x", labelrotation=45)
     if groups:
         ax.legend(frameon=False)
-    return _svg(fig, report.title)
+    return _svg(fig, tr(report.title))
 
 
-def agreements_per_year(report: Report) -> str:
+def agreements_per_year(report: Report, tr: Translate = _same) -> str:
     """Stacked bars: agreements per year, by type."""
-    return _stacked_by_year(report, "type", "agreements", "agreements")
+    return _stacked_by_year(report, "type", "agreements", "agreements", tr)
 
 
-def meetings_per_year(report: Report) -> str:
+def meetings_per_year(report: Report, tr: Translate = _same) -> str:
     """Stacked bars: meetings per year, by level."""
-    return _stacked_by_year(report, "level", "meetings", "meetings")
+    return _stacked_by_year(report, "level", "meetings", "meetings", tr)
 
 
 def _year(text: str | None) -> float:
@@ -98,7 +105,7 @@ def _year(text: str | None) -> float:
     return parts[0] + (month - 1) / 12 + (day - 1) / 365
 
 
-def implementation(report: Report) -> str:
+def implementation(report: Report, tr: Translate = _same) -> str:
     """One lane per agreement and asserter; each event a dot coloured by its reported status."""
     lanes: list[tuple[str, str]] = []
     for r in report.rows:
@@ -121,7 +128,7 @@ def implementation(report: Report) -> str:
     ax.set_yticks(range(len(lanes)), [f"{_short(a)} — {_short(who, 28)}" for a, who in lanes])
     ax.invert_yaxis()
     ax.grid(axis="x", color="#dddddd", zorder=0)
-    ax.set_xlabel("year (diamond: assessed by a party to the agreement)")
+    ax.set_xlabel(tr("year (diamond: assessed by a party to the agreement)"))
     names = {r["status_key"]: r["status"] for r in report.rows}
     keys = sorted(names, key=lambda k: (STATUS_ORDER.index(k) if k in STATUS_ORDER else 99, k))
     handles = [
@@ -136,30 +143,30 @@ def implementation(report: Report) -> str:
             loc="upper left",
             bbox_to_anchor=(1.0, 1.0),
         )
-    return _svg(fig, report.title)
+    return _svg(fig, tr(report.title))
 
 
-def outreach(report: Report) -> str:
+def outreach(report: Report, tr: Translate = _same) -> str:
     """Paired bars per category: the count the source claims and the activities itemised."""
     rows = [r for r in report.rows if r["itemised"] is not None] or report.rows
     fig = _figure(7, 0.8 + 0.32 * max(1, len(rows)))
     ax = fig.add_subplot()
     ys = range(len(rows))
-    ax.barh([y - 0.2 for y in ys], [r["claimed"] for r in rows], 0.4, label="claimed")
+    ax.barh([y - 0.2 for y in ys], [r["claimed"] for r in rows], 0.4, label=tr("claimed"))
     ax.barh(
         [y + 0.2 for y in ys],
         [r["itemised"] or 0 for r in rows],
         0.4,
-        label="itemised in the archive",
+        label=tr("itemised in the archive"),
         color=PALETTE[1],
     )
     ax.set_yticks(list(ys), [_short(r["category"]) for r in rows])
     ax.invert_yaxis()
     ax.legend(frameon=False)
-    return _svg(fig, report.title)
+    return _svg(fig, tr(report.title))
 
 
-def central_actors(report: Report) -> str:
+def central_actors(report: Report, tr: Translate = _same) -> str:
     """Small multiples: the top actors of each period by strength (shared meetings)."""
     by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in report.rows:
@@ -173,11 +180,11 @@ def central_actors(report: Report) -> str:
         )
         ax.invert_yaxis()
         ax.set_title(period, loc="left", fontsize=9)
-    axes[-1].set_xlabel("strength (shared meetings)")
-    return _svg(fig, report.title)
+    axes[-1].set_xlabel(tr("strength (shared meetings)"))
+    return _svg(fig, tr(report.title))
 
 
-PLOTS: dict[str, Callable[[Report], str]] = {
+PLOTS: dict[str, Callable[[Report, Translate], str]] = {
     "agreements-per-year": agreements_per_year,
     "implementation": implementation,
     "meetings-per-year": meetings_per_year,
@@ -190,7 +197,7 @@ PLOTS: dict[str, Callable[[Report], str]] = {
 _LOCK = threading.Lock()
 
 
-def render(report: Report) -> str:
-    """The SVG plot of ``report``."""
+def render(report: Report, tr: Translate = _same) -> str:
+    """The SVG plot of ``report``; ``tr`` translates its fixed words (axis titles, legends)."""
     with _LOCK, mpl.rc_context(STYLE):
-        return PLOTS[report.name](report)
+        return PLOTS[report.name](report, tr)
