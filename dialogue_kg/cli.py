@@ -407,5 +407,11 @@ def rebuild(data_dir: Path | None) -> None:
     )
 
 
+# `dialogue-kg analyse …` lives in dialogue_kg.analysis.command (it uses the helpers above).
+from .analysis.command import analyse  # noqa: E402
+
+main.add_command(analyse)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,17 @@
+"""Network analysis of the archive: projections of the RDF graph into networkx, measures on them,
+and the figures of the report pages."""
+
+from .measures import centrality, communities, components, shortest_path
+from .projections import PROJECTIONS, project
+from .view import View, open_view
+
+__all__ = [
+    "PROJECTIONS",
+    "View",
+    "centrality",
+    "communities",
+    "components",
+    "open_view",
+    "project",
+    "shortest_path",
+]
