@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -85,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="curated,10k,100k")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args(argv)
+    load_before = os.getloadavg()[0]
     sizes = args.sizes.split(",")
     rows = [
         measure(*(("curated", 0) if s == "curated" else parse_size(s)), args.repeat) for s in sizes
@@ -96,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| size | store quads | change set (median s) | SPARQL Update (median s) | ratio |",
         "|---|---|---|---|---|",
+    ]
+    lines[1:1] = [
+        "",
+        f"Medians of {args.repeat} runs each; load average {load_before:.1f} at the start and "
+        f"{os.getloadavg()[0]:.1f} at the end (2 cores, shared).",
     ]
     for r in rows:
         lines.append(
