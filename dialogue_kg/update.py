@@ -19,10 +19,12 @@ import pyoxigraph as ox
 
 from .archive import Archive
 from .changeset import ChangeSet, InputError, Skolemizer
-from .guard import check
+from .guard import _NOISE, check
 from .journal import ConflictError, Record
 
 _RETRIES = 5
+# Naming graphs has no meaning here: the update sees one graph, the current state.
+_NAMING = re.compile(r"(?<![\w:?$])(GRAPH|WITH|NAMED)(?![\w:-])", re.IGNORECASE)
 _POSITION = re.compile(r"(?:line (\d+) column|at (\d+):)(\d+)")
 
 
@@ -52,6 +54,12 @@ def changeset_for_update(archive: Archive, update: str, current: bytes | None = 
     then give the statements inserted and deleted.
     """
     check(update, allow_service=archive.settings.allow_service)
+    named = _NAMING.search(_NOISE.sub(" ", update))
+    if named:
+        raise InputError(
+            "updates change the current state only (the union of the change-set graphs, which "
+            f"are immutable): {named.group(1).upper()} is not allowed; name no graphs"
+        )
     before = ox.NamedNode(f"urn:dialogue-kg:before:{uuid.uuid4().hex}")
     if current is None:
         with archive.reading():

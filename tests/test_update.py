@@ -51,6 +51,11 @@ def test_run_update_commits_with_provenance(small):
     assert small.verify().ok
 
 
+def test_graph_in_a_string_is_fine(small):
+    cs = changeset_for_update(small, P + 'INSERT DATA { person:ana dkg:note "GRAPH WITH NAMED" }')
+    assert len(cs.added) == 1
+
+
 def test_blank_nodes_are_skolemised(small):
     cs = changeset_for_update(small, P + 'INSERT DATA { person:ana dkg:note [ rdfs:label "x" ] }')
     assert all("/.well-known/genid/" in str(t) for t in cs.added)
@@ -65,6 +70,8 @@ def test_blank_nodes_are_skolemised(small):
             InputError,
             "immutable",
         ),
+        ("DELETE { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", InputError, "GRAPH is not"),
+        ("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", InputError, "WITH is not"),
         ("LOAD <http://example.org/data.ttl>", QueryRefused, "LOAD"),
         (P + "DELETE DATA { person:nobody rdfs:label 'x'@en }", InputError, "nothing to write"),
     ],
