@@ -411,6 +411,188 @@ def rebuild(data_dir: Path | None) -> None:
 from .analysis.command import analyse  # noqa: E402
 
 main.add_command(analyse)
+# -- accounts ------------------------------------------------------------------------------------
+
+
+def _accounts(data_dir: Path | None):  # noqa: ANN202 - dialogue_kg.accounts.Accounts
+    from .accounts import Accounts
+
+    return Accounts.for_settings(settings_for(data_dir))
+
+
+def _account_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Account mistakes (unknown user, weak password) as one line and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .accounts import AccountError
+
+        try:
+            return func(*args, **kwargs)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+@main.group()
+def users() -> None:
+    """Archivists' and editors' accounts (kept in accounts.sqlite in the data directory)."""
+
+
+@users.command("add")
+@data_dir_option
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["archivist", "editor"]), default="archivist", show_default=True
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@_account_errors
+def users_add(data_dir: Path | None, username: str, role: str, password_stdin: bool) -> None:
+    """Create an account (the password is asked for, never echoed)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = _accounts(data_dir).add(username, password, role)
+    click.echo(f"added {user.role} {user.username} ({user.agent_iri})")
+
+
+@users.command("list")
+@data_dir_option
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def users_list(data_dir: Path | None, as_json: bool) -> None:
+    """List the accounts."""
+    found = _accounts(data_dir).list()
+    if as_json:
+        rows = [
+            {"username": u.username, "role": u.role, "disabled": u.disabled, "agent": u.agent_iri}
+            for u in found
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for u in found:
+        click.echo(f"{u.username:<24} {u.role:<10} {'disabled' if u.disabled else 'active'}")
+
+
+@users.command("set-role")
+@data_dir_option
+@click.argument("username")
+@click.argument("role", type=click.Choice(["archivist", "editor"]))
+@_account_errors
+def users_set_role(data_dir: Path | None, username: str, role: str) -> None:
+    """Make USERNAME an archivist or an editor."""
+    _accounts(data_dir).set_role(username, role)
+    click.echo(f"{username} is now {role}")
+
+
+@users.command("disable")
+@data_dir_option
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Restore a disabled account instead.")
+@_account_errors
+def users_disable(data_dir: Path | None, username: str, enable: bool) -> None:
+    """Stop an account: its logins and API tokens are refused from now on."""
+    _accounts(data_dir).disable(username, not enable)
+    click.echo(f"{username} {'enabled' if enable else 'disabled'}")
+
+
+@users.command("token")
+@data_dir_option
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="What the token is for.")
+@_account_errors
+def users_token(data_dir: Path | None, username: str, name: str) -> None:
+    """Create an API token for USERNAME and print it (once: only its hash is kept)."""
+    click.echo(_accounts(data_dir).create_token(username, name))
+
+
+# -- archivists' desk: bulk import and audit ----------------------------------------------------
+
+
+@main.group("import")
+def import_() -> None:
+    """Bulk imports from templates (see docs/bulk-import.md)."""
+
+
+@import_.command("meetings")
+@data_dir_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agent", required=True, help="Who is recording this (user name or IRI).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Report problems as JSON.")
+@user_errors
+def import_meetings(
+    data_dir: Path | None, file: Path, agent: str, dry_run: bool, as_json: bool
+) -> None:
+    """Import meetings from a CSV or YAML FILE: all rows or none."""
+    from . import bulk
+
+    archive = open_archive(data_dir)
+    try:
+        kind = bulk.kind_of(None, file.name)
+        rows = len(bulk.read_rows(file.read_bytes(), kind))
+        bar = tqdm(total=rows, desc="checking", unit=" rows", file=sys.stderr, leave=False)
+        with bar:
+            plan = bulk.plan_meetings(
+                archive, file.read_bytes(), kind, progress=lambda n: bar.update(1)
+            )
+    except bulk.BulkError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in plan.problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in plan.problems:
+            click.echo(str(problem), err=True)
+    if plan.problems:
+        raise click.ClickException(
+            f"{len(plan.problems)} problem(s) in {len(plan.rows)} row(s); nothing was written"
+        )
+    if dry_run:
+        click.echo(
+            f"dry run: {len(plan.rows)} meeting(s), {plan.statements} statements, no problems; "
+            "nothing was written"
+        )
+        return
+    records = bulk.apply(archive, plan, agent=agent)
+    click.echo(
+        f"imported {len(records)} meeting(s) as change sets {records[0].revision}–"
+        f"{records[-1].revision}"
+    )
+
+
+@main.command()
+@data_dir_option
+@click.option("--archivist", default=None, help="Only change sets by this user (name or IRI).")
+@click.option("--since", default=None, help="From this date (YYYY-MM-DD), inclusive.")
+@click.option("--until", default=None, help="Up to this date (YYYY-MM-DD), inclusive.")
+@click.option("--resource", default=None, help="Only change sets touching this IRI.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@user_errors
+def audit(
+    data_dir: Path | None,
+    archivist: str | None,
+    since: str | None,
+    until: str | None,
+    resource: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Recent change sets (newest first): who, when, source, how many statements."""
+    from .audit import Filters, changes
+
+    archive = open_archive(data_dir)
+    found = changes(archive, Filters(archivist, since, until, resource, limit))
+    if as_json:
+        click.echo(json.dumps([e.as_dict() for e in found], indent=2, ensure_ascii=False))
+        return
+    for e in found:
+        source = ", ".join(e.sources) or "—"
+        click.echo(
+            f"{e.revision:>6}  {e.time[:19]}  {e.archivist:<16} +{e.added} -{e.removed}  "
+            f"{source}  {e.comment or ''}".rstrip()
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -20,6 +21,9 @@ BLUEPRINTS: tuple[str, ...] = (
     "dumps",
     "queries",
     "reports",
+    "auth",
+    "desk",
+    "api",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
@@ -68,6 +72,8 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         JSON_AS_ASCII=False,
     )
@@ -94,9 +100,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    from . import i18n
+    from . import auth, i18n
 
     i18n.init_app(app)
+    auth.init_app(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
