@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from dialogue_kg.stats import headline_figures
 
 from . import get_archive
 
 bp = Blueprint("pages", __name__)
+
+# The ways into the archive: (endpoint, title, what a newcomer finds there). Only those whose
+# endpoint is registered are shown.
+WAYS = (
+    ("explore.explore", _l("Explore the graph"), _l("Who met whom and what was agreed, as an interactive network that can be played through the years.")),
+    ("timeline.timeline", _l("Timeline"), _l("Meetings, agreements and implementation events on one time axis.")),
+    ("agreements.catalogue", _l("Agreements"), _l("Every agreement and sub-agreement by year, type, status and topic.")),
+    ("reports.index", _l("Reports"), _l("Summaries computed from the archive.")),
+    ("queries.catalogue", _l("Saved queries"), _l("Questions scholars ask, answered from the archive.")),
+    ("queries.workbench", _l("Query workbench"), _l("Write and run your own SPARQL queries in the browser.")),
+    ("sparql.sparql", _l("SPARQL endpoint"), _l("The SPARQL 1.1 Protocol, for your own tools.")),
+)
 
 
 @bp.get("/")
@@ -17,4 +30,5 @@ def home():  # noqa: ANN201
     figures = headline_figures(get_archive())
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return jsonify(vars(figures))
-    return render_template("home.html", figures=figures)
+    ways = [w for w in WAYS if w[0] in current_app.view_functions]
+    return render_template("home.html", figures=figures, ways=ways)
