@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .describe import DKG, Queryable, label_map, local_name
+from .describe import Queryable, label_map, local_name
 
 _FACTS = """
 PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>
 SELECT ?a ?p ?o WHERE {
   ?a a dkg:Agreement ; ?p ?o .
-  VALUES ?p { dkg:date dkg:yearMonth dkg:year dkg:nature dkg:status dkg:topic dkg:partOf dkg:process }
+  VALUES ?p { dkg:date dkg:yearMonth dkg:year dkg:nature dkg:status dkg:topic dkg:partOf
+              dkg:process }
 }
 """
 # Latest status each asserting actor reports for an agreement (competing assessments kept).

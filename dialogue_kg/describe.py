@@ -101,7 +101,9 @@ class Description:
     def triples(self) -> list[ox.Triple]:
         """The statements as RDF triples: every outgoing one and the listed incoming ones."""
         me = ox.NamedNode(self.iri)
-        out = [ox.Triple(me, ox.NamedNode(s.predicate.value), _term(s.other)) for s in self.outgoing]
+        out = [
+            ox.Triple(me, ox.NamedNode(s.predicate.value), _term(s.other)) for s in self.outgoing
+        ]
         out += [
             ox.Triple(ox.NamedNode(s.other.value), ox.NamedNode(s.predicate.value), me)
             for s in self.incoming
@@ -188,12 +190,11 @@ def local_name(iri: str) -> str:
     return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def describe(
-    source: Queryable, iri: str, lang: str, provenance_graph: str
-) -> Description | None:
+def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> Description | None:
     """Describe ``iri`` in ``lang``; None when the archive says nothing about it."""
     outgoing = [
-        Statement(node_of(r["p"]), node_of(r["o"]), r["g"].value) for r in source.query(_OUTGOING % iri)
+        Statement(node_of(r["p"]), node_of(r["o"]), r["g"].value)
+        for r in source.query(_OUTGOING % iri)
     ]
     incoming = [
         Statement(node_of(r["p"]), node_of(r["s"]), r["g"].value)

@@ -76,7 +76,9 @@ def timeline(source: Queryable, lang: str) -> Timeline:
     items: dict[str, Item] = {}
     for row in source.query(_ITEMS):
         iri = row["x"].value
-        start = _start(*(row[k].value if row[k] is not None else None for k in ("date", "ym", "year")))
+        start = _start(
+            *(row[k].value if row[k] is not None else None for k in ("date", "ym", "year"))
+        )
         if start is None or iri in items:
             continue
         end = row["end"].value if row["end"] is not None else None
@@ -96,5 +98,7 @@ def timeline(source: Queryable, lang: str) -> Timeline:
     for item in items.values():
         item.label = labels.get(item.iri) or local_name(item.iri)
     ordered = sorted(items.values(), key=lambda i: (i.start, i.kind, i.label))
-    topics = dict(sorted(((t, labels.get(t, local_name(t))) for t in topic_iris), key=lambda x: x[1].lower()))
+    topics = dict(
+        sorted(((t, labels.get(t, local_name(t))) for t in topic_iris), key=lambda x: x[1].lower())
+    )
     return Timeline(ordered, topics)

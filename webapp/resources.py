@@ -103,9 +103,7 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
     lang = current_language()
     description = describe(_source(revision), iri, lang, archive.minter.provenance_graph)
     if description is None:
-        response = Response(
-            render_template("not_found.html", iri=iri, as_of=revision), status=404
-        )
+        response = Response(render_template("not_found.html", iri=iri, as_of=revision), status=404)
     elif fmt is not None:
         response = Response(_serialise(description, fmt), mimetype=fmt.media_type)
         response.headers["Content-Disposition"] = "inline"
@@ -209,8 +207,14 @@ def neighbourhood(description: Description, width: int = 560, height: int = 380)
                 "outgoing": out,
             }
         )
-    return {"width": width, "height": height, "cx": cx, "cy": cy, "nodes": nodes,
-            "label": _short(description.label)}
+    return {
+        "width": width,
+        "height": height,
+        "cx": cx,
+        "cy": cy,
+        "nodes": nodes,
+        "label": _short(description.label),
+    }
 
 
 def _short(text: str, width: int = 26) -> str:

@@ -21,13 +21,15 @@ def timeline():  # noqa: ANN201
     data = read_timeline(get_archive(), current_language())
     kinds = {k for k in request.args.getlist("kind") if k in KINDS.values()}
     topic = request.args.get("topic") or None
-    items = [
-        {**vars(i), "href": iri_href(i.iri)} for i in data.select(kinds or None, topic)
-    ]
+    items = [{**vars(i), "href": iri_href(i.iri)} for i in data.select(kinds or None, topic)]
     payload = {"items": items, "topics": data.topics}
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return jsonify(payload)
     return render_template(
-        "timeline.html", payload=payload, items=items, topics=data.topics, kinds=kinds,
+        "timeline.html",
+        payload=payload,
+        items=items,
+        topics=data.topics,
+        kinds=kinds,
         topic=topic,
     )
