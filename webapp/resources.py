@@ -88,7 +88,7 @@ def _revision_arg() -> int | None:
 
 
 def _serialise(description: Description, fmt: Format) -> bytes:
-    if fmt.rdf.supports_datasets:
+    if fmt.name in ("trig", "nquads"):  # dataset formats keep each statement's change set
         return ox.serialize(description.quads(), format=fmt.rdf, prefixes=PREFIXES)
     return ox.serialize(description.triples(), format=fmt.rdf, prefixes=PREFIXES)
 
