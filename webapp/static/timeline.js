@@ -41,7 +41,8 @@
   });
   const items = new vis.DataSet(all);
   const timeline = new vis.Timeline(container, items, {
-    height: "420px",
+    height: "480px",
+    verticalScroll: true,
     zoomMin: 1000 * 60 * 60 * 24 * 7,
     stack: true,
     selectable: true,
