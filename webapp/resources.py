@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import format_date, format_datetime
+from markupsafe import Markup, escape
 
 from dialogue_kg.describe import DEFAULT_BASE, Description, Node, describe, label_map, node_of
 from dialogue_kg.formats import RDF_FORMATS, Format
@@ -26,20 +28,44 @@ BY_EXTENSION: dict[str, Format] = {f.extension: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE: dict[str, Format] = {f.media_type: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE["application/json"] = BY_EXTENSION["jsonld"]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-# Namespaces the archive serves pages for: (IRI prefix, endpoint).
-LOCAL = ((DEFAULT_BASE + "id/", "resources.resource"), (DEFAULT_BASE + "topic/", "resources.topic"))
+# Namespaces the archive serves pages for: (IRI prefix, path here).
+LOCAL = ((DEFAULT_BASE + "id/", "/id/"), (DEFAULT_BASE + "topic/", "/topic/"))
+_SAFE = "/:@!$&'()*+,;=-._~"
 
 
 @bp.app_template_global()
 def iri_href(iri: str) -> str | None:
     """This app's URL for an IRI it describes (resources, topics, change sets), else None."""
-    for prefix, endpoint in LOCAL:
+    # String work rather than url_for: a resource page links hundreds of IRIs.
+    root = request.script_root
+    for prefix, path in LOCAL:
         if iri.startswith(prefix) and len(iri) > len(prefix):
-            return url_for(endpoint, rest=iri[len(prefix) :])
+            return f"{root}{path}{quote(iri[len(prefix) :], safe=_SAFE)}"
     revision = get_archive().minter.revision_of(iri)
     if revision is not None:
-        return url_for("resources.changeset", n=revision)
+        return f"{root}/changeset/{revision}"
     return None
+
+
+@bp.app_template_global()
+def term(node: Node) -> Markup:
+    """A node as HTML: a link to an IRI's page (or to the IRI itself), or a literal's text."""
+    if node.is_iri:
+        return iri_link(node.value, node.label)
+    lang = f' lang="{escape(node.language)}"' if node.language else ""
+    return Markup(f"<span{lang}>{escape(literal_text(node.value, node.datatype))}</span>")
+
+
+@bp.app_template_global()
+def iri_link(iri: str, label: str | None = None) -> Markup:
+    """A link to an IRI: its page here, else the IRI itself (http only), else plain text."""
+    text = escape(label or iri)
+    href = iri_href(iri)
+    if href:
+        return Markup(f'<a href="{escape(href)}">{text}</a>')
+    if iri.startswith(("http://", "https://")):
+        return Markup(f'<a href="{escape(iri)}" rel="nofollow">{text}</a>')
+    return Markup(text)
 
 
 @bp.app_template_global()

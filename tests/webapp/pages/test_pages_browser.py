@@ -61,11 +61,17 @@ def test_switching_to_albanian_on_a_resource_page(chromium, live) -> None:
 def test_switching_to_albanian_on_the_agreements_page(chromium, live) -> None:
     with open_page(chromium) as (page, watch):
         page.goto(live + "/agreements?year=2011&lang=en")
-        assert page.get_by_role("link", name="Agreement on Freedom of Movement", exact=True).count() == 1
+        assert (
+            page.get_by_role("link", name="Agreement on Freedom of Movement", exact=True).count()
+            == 1
+        )
         with page.expect_navigation():
             page.select_option("#lang-switch", "sq")
         assert page.locator("h1").inner_text() == "Marrëveshjet"
-        assert page.get_by_role("link", name="Marrëveshja për lirinë e lëvizjes", exact=True).count() == 1
+        assert (
+            page.get_by_role("link", name="Marrëveshja për lirinë e lëvizjes", exact=True).count()
+            == 1
+        )
         assert page.locator("button[type=submit]").last.inner_text() == "Filtro"
         # The year filter survives the switch.
         assert "year=2011" in page.url
