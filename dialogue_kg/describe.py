@@ -20,7 +20,7 @@ LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel")
 DESCRIPTION_PROPERTIES = (DKG + "abstract", RDFS + "comment", SKOS + "definition")
 # Incoming statements beyond this many are counted but not listed (hubs such as a topic or an
 # organisation may be the object of thousands of statements in a large archive).
-INCOMING_LIMIT = 500
+INCOMING_LIMIT = 250
 
 
 class Queryable(Protocol):
