@@ -50,7 +50,13 @@ WAYS = (
 @bp.get("/")
 def home():  # noqa: ANN201
     """What the archive is, its headline figures, and the ways in (HTML or JSON)."""
-    figures = headline_figures(get_archive())
+    archive = get_archive()
+    # Counting every statement takes a while on a large archive; the figures change only with
+    # the revision, so they are kept for it.
+    cached = current_app.extensions.get("pages.figures")
+    if cached is None or cached.revision != archive.revision:
+        cached = current_app.extensions["pages.figures"] = headline_figures(archive)
+    figures = cached
     if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
         return jsonify(vars(figures))
     ways = [w for w in WAYS if w[0] in current_app.view_functions]
