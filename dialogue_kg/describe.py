@@ -143,14 +143,16 @@ def node_of(term: Any) -> Node:
 _OUTGOING = "SELECT ?p ?o ?g WHERE { GRAPH ?g { <%s> ?p ?o } }"
 _INCOMING = "SELECT ?s ?p ?g WHERE { GRAPH ?g { ?s ?p <%s> } } LIMIT %d"
 _INCOMING_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p <%s> } }"
+# VALUES inside GRAPH: Oxigraph 0.5 then looks each change set up (0.3 ms at 1M quads) rather
+# than joining the whole provenance graph with the list (16 ms).
 _PROVENANCE = """
 PREFIX prov: <http://www.w3.org/ns/prov#>
 PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?g ?rev ?who ?when ?src ?comment WHERE {
-  VALUES ?g { %s }
   GRAPH <%s> {
+    VALUES ?g { %s }
     ?g prov:wasAttributedTo ?who ; prov:generatedAtTime ?when .
     OPTIONAL { ?g dkg:revision ?rev }
     OPTIONAL { ?g dct:source ?src }
@@ -260,7 +262,7 @@ def _provenance(source: Queryable, graphs: set[str], prov_graph: str) -> dict[st
     ordered = sorted(graphs)
     for start in range(0, len(ordered), 500):
         chunk = " ".join(f"<{g}>" for g in ordered[start : start + 500])
-        for row in source.query(_PROVENANCE % (chunk, prov_graph)):
+        for row in source.query(_PROVENANCE % (prov_graph, chunk)):
             g = row["g"].value
             entry = out.get(g)
             if entry is None:
