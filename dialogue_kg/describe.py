@@ -193,7 +193,12 @@ def local_name(iri: str) -> str:
 
 
 def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> Description | None:
-    """Describe ``iri`` in ``lang``; None when the archive says nothing about it."""
+    """Describe ``iri`` in ``lang``; None when the archive says nothing about it (or ``iri`` is
+    not a valid IRI, which could otherwise change the queries)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
     outgoing = [
         Statement(node_of(r["p"]), node_of(r["o"]), r["g"].value)
         for r in source.query(_OUTGOING % iri)

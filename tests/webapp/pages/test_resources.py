@@ -129,6 +129,9 @@ def test_unknown_iri_is_404_with_a_page(curated_client) -> None:
     assert response.status_code == 404
     assert "no-such-thing" in response.get_data(as_text=True)
     assert curated_client.get("/id/agreement/no-such-thing.ttl").status_code == 404
+    # A path that would break out of the IRI in a query is simply not a resource.
+    for bad in ("x%3E%20%3Fp%20%3Fo%20%7D", "a%22b", "a%20b", "x%3E"):
+        assert curated_client.get(f"/id/agreement/{bad}").status_code == 404
 
 
 def test_history_and_change_set_pages(curated_client) -> None:
