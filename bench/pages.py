@@ -226,7 +226,9 @@ def markdown(report: dict[str, Any]) -> str:
         "Each request goes through Flask's test client (routing, content negotiation, the "
         "description queries, labels, the template, i18n). The baseline runs the same SPARQL "
         "strings the page issued, on a raw pyoxigraph store holding the same quads (union "
-        "default graph), fetching every row. Requests and baseline are interleaved.",
+        "default graph), fetching every row. Requests and baseline are interleaved. With 2 CPUs "
+        "a load average above 2 means other work shared the machine: absolute times are then "
+        "inflated, the ratio less so.",
         "",
         f"## Target: HTML p50 under {TARGET_P50_MS:.0f} ms at 1M",
         "",
