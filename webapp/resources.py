@@ -8,7 +8,7 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
@@ -95,13 +95,20 @@ def _negotiate() -> Format | None:
 
 
 def _source(revision: int | None):  # noqa: ANN202 - the archive or a replayed store
+    """What to describe from: the archive now, or a replay of it as of ``revision`` (the last
+    replay is kept: a cited revision is usually visited page after page)."""
     archive = get_archive()
-    if revision is None:
+    if revision is None or revision == archive.revision:
         return archive
+    cached = current_app.extensions.get("resources.as_of")
+    if cached is not None and cached[0] == revision:
+        return cached[1]
     try:
-        return as_of(archive, revision)
+        store = as_of(archive, revision)
     except ValueError as exc:
         abort(400, str(exc))
+    current_app.extensions["resources.as_of"] = (revision, store)
+    return store
 
 
 def _revision_arg() -> int | None:
