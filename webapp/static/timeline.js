@@ -39,6 +39,26 @@
     if (item.end) entry.end = nextDay(item.end);
     return entry;
   });
+  // Axis labels in the page's language (the bundled moment.js speaks English only).
+  const lang = strings.lang || "en";
+  function formatter(options) {
+    const intl = new Intl.DateTimeFormat(lang, Object.assign({ timeZone: "UTC" }, options));
+    return (date) => intl.format(date.toDate ? date.toDate() : new Date(date));
+  }
+  const minor = {
+    year: formatter({ year: "numeric" }),
+    month: formatter({ month: "short" }),
+    week: formatter({ day: "numeric" }),
+    weekday: formatter({ weekday: "short", day: "numeric" }),
+    day: formatter({ day: "numeric" }),
+  };
+  const major = {
+    month: formatter({ year: "numeric" }),
+    week: formatter({ month: "long", year: "numeric" }),
+    weekday: formatter({ month: "long", year: "numeric" }),
+    day: formatter({ month: "long", year: "numeric" }),
+  };
+  const time = formatter({ hour: "2-digit", minute: "2-digit" });
   const items = new vis.DataSet(all);
   const timeline = new vis.Timeline(container, items, {
     height: "480px",
@@ -49,6 +69,10 @@
     locale: "en",
     tooltip: { followMouse: true },
     keyboard: { enabled: true, bindToWindow: false },
+    format: {
+      minorLabels: (date, scale) => (minor[scale] || time)(date),
+      majorLabels: (date, scale) => (scale === "year" ? "" : (major[scale] || minor.day)(date)),
+    },
   });
   container.setAttribute("data-ready", "true");
 

@@ -3,6 +3,8 @@ switcher changes UI strings and data labels, injected labels raise no dialog."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from webapp import create_app
@@ -89,3 +91,20 @@ def test_injected_label_raises_no_dialog(chromium, evil) -> None:
             assert page.get_by_text("<img src=x onerror=alert(1)>").count() >= 1
         assert watch.dialogs == []
         assert watch.errors == []
+
+
+def test_timeline_axis_speaks_the_page_language(chromium, live) -> None:
+    with open_page(chromium) as (page, watch):
+        page.goto(live + "/timeline?lang=sr-Cyrl")
+        page.wait_for_selector("#timeline[data-ready=true] .vis-item")
+        assert page.locator("h1").inner_text() == "Хронологија"
+        labels = page.locator(".vis-time-axis .vis-text").all_inner_texts()
+        assert "2013." in labels  # Serbian writes the year with a full stop
+        box = page.locator("#timeline .vis-center").bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
+        for _ in range(12):  # zoom in until months show
+            page.mouse.wheel(0, -400)
+            page.wait_for_timeout(50)
+        labels = " ".join(page.locator(".vis-time-axis .vis-text").all_inner_texts())
+        assert re.search("[а-яђјљњћџ]", labels), labels  # Cyrillic month names
+    _clean(watch)
