@@ -74,6 +74,9 @@ def literal_text(value: str, datatype: str | None) -> str:
     try:
         if datatype == XSD + "date":
             return format_date(date.fromisoformat(value), "long")
+        if datatype == XSD + "gYearMonth":
+            year, month = value.split("-")[:2]
+            return format_date(date(int(year), int(month), 1), "LLLL y")
         if datatype == XSD + "dateTime":
             return format_datetime(datetime.fromisoformat(value.replace("Z", "+00:00")), "medium")
     except ValueError:
