@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint format bench clean
+.PHONY: run test test-fast lint format bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed  ## benchmarks; results in bench/results/
 	$(BIN)/python -m bench.run
+
+translations: $(VENV)/.installed  ## extract UI strings, update and compile the catalogues
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -w 100 -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -w 100 --no-fuzzy-matching
+	$(BIN)/pybabel compile -d webapp/translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

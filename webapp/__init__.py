@@ -24,6 +24,9 @@ BLUEPRINTS: tuple[str, ...] = (
     "auth",
     "desk",
     "api",
+    "resources",
+    "timeline",
+    "agreements",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
