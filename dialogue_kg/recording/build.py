@@ -143,6 +143,13 @@ def build(archive: Archive, spec: FormSpec, data: FormData, iri: str | None = No
         terms = _with_year(f, spec, data, terms)
         if is_new and f.path == str(DKG.place) and terms:
             draft.created[0].place = terms[0].value
+        # Checked here as well as by SHACL: pySHACL 0.40 skips sh:qualifiedValueShape when given
+        # focus nodes, so "at least one English label" is not enforced by the validator.
+        if f.languages_required and not _has_language(terms, f.languages_required):
+            if is_new or _has_language(current.get(f.path, []), f.languages_required):
+                problems.append(
+                    Problem(text_key(f.key, f.languages_required[0]), "missing-language")
+                )
         now = [t for t in current.get(f.path, []) if managed(f, t)]
         cs.removed.extend(_t(iri, f.path, t) for t in now if t not in terms)
         cs.added.extend(_t(iri, f.path, t) for t in terms if t not in now)
@@ -160,6 +167,12 @@ def build(archive: Archive, spec: FormSpec, data: FormData, iri: str | None = No
         )
     draft.problems = problems
     return draft
+
+
+def _has_language(terms: list, languages: tuple[str, ...]) -> bool:
+    """True when one of ``terms`` is a literal in one of ``languages``."""
+    wanted = {lang.lower() for lang in languages}
+    return any(isinstance(t, ox.Literal) and (t.language or "").lower() in wanted for t in terms)
 
 
 def _unresolved(key: str, exc: Unresolved, f: Field | None = None) -> Problem:
@@ -211,6 +224,10 @@ def _inline_records(
         if chosen not in allowed:
             problems.append(Problem(f"{row}.type", "not-an-option", chosen))
             continue
+        label_field = form_spec(chosen).by_path(RDFS_LABEL)
+        needed = label_field.languages_required if label_field else ()
+        if needed and not any(names.get(lang) for lang in needed):
+            problems.append(Problem(f"{row}.label@{needed[0]}", "missing-language"))
         first = next(v[0] for v in (names["en"], *names.values()) if v)
         iri = minter.mint(chosen, first)
         cs = draft.changeset
