@@ -172,9 +172,8 @@ def test_saving_writes_one_change_set_with_the_agent(small: Archive) -> None:
     assert rec.agent.endswith("/agent/ana") and rec.sources == [TEST_SOURCE]
     rows = list(
         small.query(
-            "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?g ?who WHERE { GRAPH ?g { <%s> "
-            "<https://w3id.org/dialogue-kg/ontology#outcome> ?o } ?g prov:wasAttributedTo ?who }"
-            % outcome.iri
+            "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?g ?who WHERE { GRAPH ?g { "
+            f"<{outcome.iri}> <{DKG.outcome}> ?o }} ?g prov:wasAttributedTo ?who }}"
         )
     )
     assert [(r["g"].value, r["who"].value) for r in rows] == [(rec.changeset, rec.agent)]
