@@ -89,6 +89,14 @@ class Settings:
     secret_key: str = setting(
         "", "DKG_SECRET_KEY", "Flask secret key (a random one is kept in the data directory)."
     )
+    secure_cookies: bool = setting(
+        False,
+        "DKG_SECURE_COOKIES",
+        "Send the session cookie over HTTPS only (turn on behind TLS).",
+    )
+    session_hours: float = setting(
+        12.0, "DKG_SESSION_HOURS", "Hours an archivist's login lasts without activity."
+    )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -101,3 +101,45 @@ def test_verify_fails_loudly_on_a_tampered_journal(loaded, settings) -> None:
     journal.write_bytes(journal.read_bytes().replace(b"Ana Example", b"Ana Exampel"))
     result = loaded("verify", ok=False)
     assert result.exit_code == 1 and "digest mismatch" in result.output
+
+
+def test_users_commands(tmp_path):
+    from click.testing import CliRunner
+
+    from dialogue_kg.accounts import Accounts
+    from dialogue_kg.cli import main
+    from dialogue_kg.config import Settings
+
+    runner = CliRunner()
+    data = str(tmp_path / "d")
+    add = runner.invoke(
+        main,
+        ["users", "add", "--data-dir", data, "ana", "--password-stdin"],
+        input="correct horse\n",
+    )
+    assert add.exit_code == 0, add.output
+    assert "correct horse" not in add.output
+    prompted = runner.invoke(
+        main,
+        ["users", "add", "--data-dir", data, "bo", "--role", "editor"],
+        input="long password\nlong password\n",
+    )
+    assert prompted.exit_code == 0, prompted.output
+    assert "long password" not in prompted.output
+    weak = runner.invoke(
+        main, ["users", "add", "--data-dir", data, "cy", "--password-stdin"], input="x\n"
+    )
+    assert weak.exit_code == 1 and "at least" in weak.output
+    assert (
+        runner.invoke(main, ["users", "set-role", "--data-dir", data, "ana", "editor"]).exit_code
+        == 0
+    )
+    assert runner.invoke(main, ["users", "disable", "--data-dir", data, "bo"]).exit_code == 0
+    listed = runner.invoke(main, ["users", "list", "--data-dir", data])
+    assert "ana" in listed.output and "disabled" in listed.output
+    token = runner.invoke(main, ["users", "token", "--data-dir", data, "ana"]).output.strip()
+    accounts = Accounts.for_settings(Settings.from_env({}, data_dir=data))
+    assert accounts.user_for_token(token).role == "editor"
+    assert accounts.authenticate("bo", "long password") is None
+    unknown = runner.invoke(main, ["users", "set-role", "--data-dir", data, "zed", "editor"])
+    assert unknown.exit_code == 1 and "no user" in unknown.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -14,7 +15,7 @@ from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
 
 # Blueprint modules of webapp/, each exposing ``bp``; registered in this order.
-BLUEPRINTS: tuple[str, ...] = ("pages", "sparql", "dumps")
+BLUEPRINTS: tuple[str, ...] = ("pages", "sparql", "dumps", "auth", "desk")
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
 # from elsewhere. Data for scripts goes in <script type="application/json"> blocks.
@@ -62,6 +63,8 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         JSON_AS_ASCII=False,
     )
@@ -88,9 +91,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    from . import i18n
+    from . import auth, i18n
 
     i18n.init_app(app)
+    auth.init_app(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

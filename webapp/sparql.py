@@ -9,6 +9,7 @@ from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.workers import QueryFailed, answer
 
 from . import get_archive
+from .auth import csrf_in_view
 
 bp = Blueprint("sparql", __name__)
 
@@ -18,6 +19,7 @@ def _text(status: int, message: str) -> Response:
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+@csrf_in_view
 def sparql() -> Response:
     """Answer one SPARQL query on the union of the change-set graphs; describe the service."""
     try:

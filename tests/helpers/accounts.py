@@ -1,0 +1,33 @@
+"""Accounts for tests: create a user in an archive's data directory, log a test client in."""
+
+from __future__ import annotations
+
+import re
+
+from dialogue_kg.accounts import Accounts, User
+from dialogue_kg.config import Settings
+
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def add_user(settings: Settings, username: str, password: str, role: str = "archivist") -> User:
+    """Create an account in the data directory of ``settings``."""
+    return Accounts.for_settings(settings).add(username, password, role)
+
+
+def csrf_token(client, path: str = "/login") -> str:  # noqa: ANN001 - a Flask test client
+    """The CSRF token of the form on ``path`` (the session's token)."""
+    page = client.get(path)
+    found = _CSRF.search(page.get_data(as_text=True))
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def login(client, username: str, password: str):  # noqa: ANN001, ANN201 - Flask test objects
+    """Log ``client`` in through the login form (with its CSRF token); return the response."""
+    token = csrf_token(client)
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response

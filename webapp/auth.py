@@ -1,0 +1,243 @@
+"""Logging in and out, API tokens, and the guards on every write route.
+
+A request is authenticated either by a session (Flask-Login; every form carries a CSRF token) or,
+for scripts, by ``Authorization: Bearer <token>`` — then only the token counts, the session is
+ignored and no CSRF token is needed (a browser never sends that header across sites by itself).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFProtect
+
+from dialogue_kg.accounts import AccountError, Accounts, User
+
+bp = Blueprint("auth", __name__)
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+class SessionUser(UserMixin):
+    """The logged-in account as Flask-Login sees it."""
+
+    def __init__(self, user: User, via_token: bool = False) -> None:
+        self.user = user
+        self.username = user.username
+        self.role = user.role
+        self.agent_iri = user.agent_iri
+        self.via_token = via_token
+
+    @property
+    def is_editor(self) -> bool:
+        """Editors may also revert change sets and manage users."""
+        return self.user.is_editor
+
+    @property
+    def is_active(self) -> bool:
+        return not self.user.disabled
+
+    def get_id(self) -> str:
+        return self.username
+
+
+def get_accounts() -> Accounts:
+    """The accounts database of the current app."""
+    return current_app.extensions["dkg_accounts"]
+
+
+def bearer_token() -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if the request has one."""
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return token.strip()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Accounts, sessions, CSRF protection and secure cookies for ``app``."""
+    settings = app.extensions["dialogue_kg"].settings
+    app.extensions["dkg_accounts"] = Accounts.for_settings(settings)
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", settings.secure_cookies)
+    app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    app.config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_ENABLED", True)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
+    # The check runs in our own hook so that token-authenticated requests can skip it.
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @app.template_filter("timestamp")
+    def _timestamp(value: float) -> str:
+        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    @app.before_request
+    def _authenticate() -> None:
+        token = bearer_token()
+        if token is not None:
+            user = get_accounts().user_for_token(token)
+            found = SessionUser(user, via_token=True) if user else login_manager.anonymous_user()
+            login_manager._update_request_context_with_user(found)
+        elif request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            view = app.view_functions.get(request.endpoint or "")
+            if not getattr(view, "csrf_in_view", False):
+                csrf.protect()
+
+
+@login_manager.user_loader
+def _load_user(username: str) -> SessionUser | None:
+    user = get_accounts().get(username)
+    return SessionUser(user) if user and not user.disabled else None
+
+
+def _wants_json() -> bool:
+    return (
+        bearer_token() is not None
+        or request.path.startswith("/api/")
+        or request.args.get("format") == "json"
+        or request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _refuse(status: int, message: str) -> Any:
+    """401/403 for scripts (JSON) and refused people; a browser without a session logs in."""
+    if status == 401 and not _wants_json():
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if _wants_json():
+        response = jsonify(error=message)
+    else:
+        response = current_app.response_class(message + "\n", mimetype="text/plain")
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="dialogue-kg"'
+    return response
+
+
+def archivist_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only a logged-in archivist or editor (session or API token) may use ``view``."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _refuse(401, "this needs an archivist: log in or send an API token")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def editor_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only a logged-in editor (session or API token) may use ``view``."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return _refuse(401, "this needs an editor: log in or send an API token")
+        if not current_user.is_editor:
+            return _refuse(403, "only an editor may do this")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def csrf_in_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that takes anonymous POSTs (e.g. SPARQL queries) and calls
+    :func:`require_csrf` itself when a session user writes."""
+    view.csrf_in_view = True  # type: ignore[attr-defined]
+    return view
+
+
+def require_csrf() -> None:
+    """Check the CSRF token of a session-authenticated write (token requests need none)."""
+    if bearer_token() is None:
+        csrf.protect()
+
+
+def _safe_next(target: str | None) -> str:
+    """A local path to go to after logging in (never another site)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("desk.index") if "desk.index" in current_app.view_functions else "/"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """The login form; failures back off exponentially per user name and address."""
+    error, status = None, 200
+    username = ""
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        password = request.form.get("password", "")
+        accounts = get_accounts()
+        remote = request.remote_addr or ""
+        wait = accounts.locked_for(username, remote)
+        if wait > 0:
+            error = _("Too many failed attempts: try again in %(s)d seconds.", s=int(wait) + 1)
+            status = 429
+        else:
+            user = accounts.authenticate(username, password, remote)
+            if user is None:
+                error, status = _("Wrong user name or password."), 401
+            else:
+                login_user(SessionUser(user))
+                session.permanent = True
+                return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", error=error, username=username), status
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    """End the session (a POST with the CSRF token, so no other site can log you out)."""
+    logout_user()
+    return redirect(url_for("pages.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account() -> Any:
+    """The user's API tokens: create (shown once) and revoke."""
+    if not current_user.is_authenticated:
+        return _refuse(401, "log in to manage your account")
+    if current_user.via_token:
+        abort(403, "API tokens cannot manage tokens; log in")
+    accounts = get_accounts()
+    new_token = None
+    if request.method == "POST":
+        action = request.form.get("action")
+        try:
+            if action == "create":
+                new_token = accounts.create_token(
+                    current_user.username, request.form.get("name", "")[:100]
+                )
+            elif action == "revoke":
+                if not accounts.revoke_token(
+                    current_user.username, int(request.form.get("token_id", "0"))
+                ):
+                    abort(404)
+                flash(_("The token was revoked."))
+            else:
+                abort(400)
+        except (AccountError, ValueError):
+            abort(400)
+    tokens = accounts.tokens(current_user.username)
+    return render_template("auth/account.html", tokens=tokens, new_token=new_token)
