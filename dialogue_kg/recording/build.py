@@ -41,6 +41,7 @@ class Problem:
     value: str | None = None
     constraint: str | None = None
     message: str | None = None  # the shape's sh:message, for SHACL results
+    path: str | None = None  # the property a SHACL result concerns
     matches: list[str] = field(default_factory=list)
 
 

@@ -38,6 +38,7 @@ def problems_from(draft: Draft, violations: list[Violation]) -> list[Problem]:
                 value=v.value,
                 constraint=v.constraint,
                 message=v.message,
+                path=v.path,
             )
         )
     return out
