@@ -147,7 +147,8 @@ def test_a_stale_edit_is_refused_with_the_difference(archivist, small, client) -
 
 
 def test_editing_something_that_is_not_a_record(archivist) -> None:
-    assert archivist.get("/record/edit?iri=https://w3id.org/dialogue-kg/id/x/none").status_code == 404
+    missing = archivist.get(f"/record/edit?iri={ID}x/none")
+    assert missing.status_code == 404
     assert archivist.get("/record/edit").status_code == 400
 
 
