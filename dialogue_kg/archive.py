@@ -8,6 +8,7 @@ its store up to date from the journal (:meth:`Archive.refresh`) before it reads 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -134,6 +135,15 @@ class Archive:
         """Run a SPARQL query on the current state (SERVICE/LOAD refused unless allowed)."""
         check_query(sparql, allow_service=self.settings.allow_service)
         return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[str | None]:
+        """Hold the store still (no commit by this process applies meanwhile) and yield the
+        journal head it reflects: what a writer that computes a change from the current state
+        passes back as ``expected_head``."""
+        with self._lock:
+            self._catch_up()
+            yield self.journal.head
 
     def records(self, first: int = 1, last: int | None = None) -> Iterator[Record]:
         """Journal records with their statements."""

@@ -487,5 +487,93 @@ def users_token(data_dir: Path | None, username: str, name: str) -> None:
     click.echo(_accounts(data_dir).create_token(username, name))
 
 
+# -- archivists' desk: bulk import and audit ----------------------------------------------------
+
+
+@main.group("import")
+def import_() -> None:
+    """Bulk imports from templates (see docs/bulk-import.md)."""
+
+
+@import_.command("meetings")
+@data_dir_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--agent", required=True, help="Who is recording this (user name or IRI).")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Report problems as JSON.")
+@user_errors
+def import_meetings(
+    data_dir: Path | None, file: Path, agent: str, dry_run: bool, as_json: bool
+) -> None:
+    """Import meetings from a CSV or YAML FILE: all rows or none."""
+    from . import bulk
+
+    archive = open_archive(data_dir)
+    try:
+        kind = bulk.kind_of(None, file.name)
+        rows = len(bulk.read_rows(file.read_bytes(), kind))
+        bar = tqdm(total=rows, desc="checking", unit=" rows", file=sys.stderr, leave=False)
+        with bar:
+            plan = bulk.plan_meetings(
+                archive, file.read_bytes(), kind, progress=lambda n: bar.update(1)
+            )
+    except bulk.BulkError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in plan.problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in plan.problems:
+            click.echo(str(problem), err=True)
+    if plan.problems:
+        raise click.ClickException(
+            f"{len(plan.problems)} problem(s) in {len(plan.rows)} row(s); nothing was written"
+        )
+    if dry_run:
+        click.echo(
+            f"dry run: {len(plan.rows)} meeting(s), {plan.statements} statements, no problems; "
+            "nothing was written"
+        )
+        return
+    records = bulk.apply(archive, plan, agent=agent)
+    click.echo(
+        f"imported {len(records)} meeting(s) as change sets {records[0].revision}–"
+        f"{records[-1].revision}"
+    )
+
+
+@main.command()
+@data_dir_option
+@click.option("--archivist", default=None, help="Only change sets by this user (name or IRI).")
+@click.option("--since", default=None, help="From this date (YYYY-MM-DD), inclusive.")
+@click.option("--until", default=None, help="Up to this date (YYYY-MM-DD), inclusive.")
+@click.option("--resource", default=None, help="Only change sets touching this IRI.")
+@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@user_errors
+def audit(
+    data_dir: Path | None,
+    archivist: str | None,
+    since: str | None,
+    until: str | None,
+    resource: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Recent change sets (newest first): who, when, source, how many statements."""
+    from .audit import Filters, changes
+
+    archive = open_archive(data_dir)
+    found = changes(archive, Filters(archivist, since, until, resource, limit))
+    if as_json:
+        click.echo(json.dumps([e.as_dict() for e in found], indent=2, ensure_ascii=False))
+        return
+    for e in found:
+        source = ", ".join(e.sources) or "—"
+        click.echo(
+            f"{e.revision:>6}  {e.time[:19]}  {e.archivist:<16} +{e.added} -{e.removed}  "
+            f"{source}  {e.comment or ''}".rstrip()
+        )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
+from flask_login import current_user
 
+from dialogue_kg.accounts import ROLES
 from dialogue_kg.protocol import ProtocolError, choose_format, read_request, service_description
 from dialogue_kg.store.base import QueryTimeout
+from dialogue_kg.update import run_update
 from dialogue_kg.workers import QueryFailed, answer
 
 from . import get_archive
-from .auth import csrf_in_view
+from .api import WRITE_ERRORS, error_response, sources_and_comment, written
+from .auth import csrf_in_view, require_csrf
 
 bp = Blueprint("sparql", __name__)
 
@@ -31,9 +35,7 @@ def sparql() -> Response:
             request.get_data(cache=True) if not request.form else b"",
         )
         if req.update is not None:
-            return _text(
-                401, "SPARQL Update needs an authenticated archivist; this endpoint is read-only"
-            )
+            return _update(req.update)
         if req.query is None:
             fmt = choose_format(
                 True, request.args.get("format"), request.accept_mimetypes.best_match
@@ -61,6 +63,27 @@ def sparql() -> Response:
         return _text(exc.status, str(exc))
     except QueryTimeout as exc:
         return _text(503, str(exc))
+
+
+def _update(update: str) -> Response:
+    """Run an archivist's update as one change set (see dialogue_kg.update)."""
+    if not current_user.is_authenticated:
+        response = _text(
+            401, "SPARQL Update needs an authenticated archivist; this endpoint is read-only"
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="dialogue-kg"'
+        return response
+    if current_user.role not in ROLES:
+        return _text(403, "only archivists and editors may update the archive")
+    require_csrf()
+    sources, comment = sources_and_comment()
+    try:
+        records = run_update(
+            get_archive(), update, agent=current_user.agent_iri, sources=sources, comment=comment
+        )
+    except WRITE_ERRORS as exc:
+        return error_response(exc)
+    return written(records)
 
 
 @bp.after_request

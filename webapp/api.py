@@ -1,0 +1,253 @@
+"""The JSON/HTTP API for scripts: post change sets, list and read them, revert, retract, bulk
+import. Authenticated by an API token (``Authorization: Bearer …``) or a session plus CSRF token.
+
+Every write answers 201 with the change set's IRI in ``Location`` and the journal head in
+``ETag``; pass that head back in ``If-Match`` to be told (409) when someone else wrote meanwhile.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from dialogue_kg import bulk, editing
+from dialogue_kg.audit import Filters, changes
+from dialogue_kg.changeset import InputError, read_changesets
+from dialogue_kg.guard import QueryRefused
+from dialogue_kg.journal import ConflictError, Record
+from dialogue_kg.validation import ValidationError
+
+from . import get_archive
+from .auth import archivist_required, editor_required
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+_WHERE = re.compile(r"line (\d+),? (?:between )?columns? (\d+)")
+RDF_TYPES = {
+    "application/trig",
+    "text/turtle",
+    "application/ld+json",
+    "application/n-quads",
+    "application/n-triples",
+}
+
+
+def _json(status: int, **body: Any) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def error_response(exc: Exception) -> Response:
+    """A write's failure as JSON: 400 bad input (with line/column), 403 refused, 409 conflict,
+    413 too large, 422 SHACL report."""
+    if isinstance(exc, ValidationError):
+        return _json(
+            422,
+            error="the change breaks the archive's shapes; nothing was written",
+            violations=[
+                {
+                    "resource": v.focus,
+                    "property": v.path,
+                    "constraint": v.constraint,
+                    "message": v.message,
+                    "value": v.value,
+                    "severity": v.severity,
+                }
+                for v in exc.violations
+            ],
+        )
+    if isinstance(exc, ConflictError):
+        response = _json(409, error=str(exc), head=exc.actual, revision=exc.revision)
+        if exc.actual:
+            response.headers["ETag"] = f'"{exc.actual}"'
+        return response
+    if isinstance(exc, RequestEntityTooLarge):
+        return _json(413, error="the upload is larger than the server accepts; nothing was written")
+    if isinstance(exc, QueryRefused):
+        return _json(403, error=str(exc))
+    body: dict[str, Any] = {"error": str(exc)}
+    where = _WHERE.search(str(exc))
+    if where:
+        body["line"], body["column"] = int(where.group(1)), int(where.group(2))
+    return _json(400, **body)
+
+
+WRITE_ERRORS = (InputError, ValidationError, ConflictError, RequestEntityTooLarge, QueryRefused)
+
+
+def expected_head() -> Any:
+    """The journal head the client last saw (``If-Match``), or ``...`` when it gave none."""
+    value = request.headers.get("If-Match")
+    if not value or value.strip() == "*":
+        return ...
+    return value.strip().removeprefix("W/").strip('"')
+
+
+def sources_and_comment() -> tuple[list[str], str | None]:
+    """``source`` (repeatable) and ``comment`` from the query string, form or headers."""
+    sources = request.args.getlist("source") + request.headers.getlist("DKG-Source")
+    if not sources and request.mimetype in ("application/x-www-form-urlencoded",):
+        sources = request.form.getlist("source")
+    comment = request.args.get("comment") or request.headers.get("DKG-Comment")
+    if comment is None and request.mimetype == "application/x-www-form-urlencoded":
+        comment = request.form.get("comment")
+    return [s.strip() for s in sources if s.strip()], comment
+
+
+def written(records: list[Record]) -> Response:
+    """201: the new change sets, ``Location`` the first one's IRI, ``ETag`` the new head."""
+    archive = get_archive()
+    response = _json(
+        201,
+        changesets=[
+            {
+                "iri": r.changeset,
+                "revision": r.revision,
+                "time": r.time,
+                "agent": r.agent,
+                "added": r.n_added,
+                "removed": r.n_removed,
+            }
+            for r in records
+        ],
+        head=archive.head,
+        revision=archive.revision,
+    )
+    response.headers["Location"] = records[0].changeset
+    response.headers["ETag"] = f'"{archive.head}"'
+    return response
+
+
+@bp.post("/changesets")
+@archivist_required
+def post_changeset() -> Response:
+    """Record a change set posted as TriG, Turtle, N-Quads, N-Triples or JSON-LD."""
+    if request.mimetype not in RDF_TYPES:
+        return _json(415, error=f"send RDF as one of: {', '.join(sorted(RDF_TYPES))}")
+    archive = get_archive()
+    try:
+        data = request.get_data()
+        sources, comment = sources_and_comment()
+        changesets = read_changesets(
+            data,
+            archive.minter,
+            fmt=request.mimetype,
+            sources=sources,
+            comment=comment,
+            name="request body",
+        )
+        records = archive.commit(
+            changesets, agent=current_user.agent_iri, expected_head=expected_head()
+        )
+    except WRITE_ERRORS as exc:
+        return error_response(exc)
+    return written(records)
+
+
+@bp.get("/changesets")
+def list_changesets() -> Response:
+    """Recent change sets, newest first: ``archivist``, ``since``, ``until``, ``resource``,
+    ``limit`` (≤ 1000) and ``offset``."""
+    archive = get_archive()
+    try:
+        filters = Filters(
+            archivist=request.args.get("archivist") or None,
+            since=request.args.get("since") or None,
+            until=request.args.get("until") or None,
+            resource=request.args.get("resource") or None,
+            limit=min(int(request.args.get("limit", 100)), 1000),
+            offset=max(int(request.args.get("offset", 0)), 0),
+        )
+        found = changes(archive, filters)
+    except ValueError as exc:
+        return _json(400, error=str(exc))
+    response = _json(
+        200, head=archive.head, revision=archive.revision, changesets=[e.as_dict() for e in found]
+    )
+    response.headers["ETag"] = f'"{archive.head}"'
+    return response
+
+
+@bp.get("/changesets/<int:revision>")
+def get_changeset(revision: int) -> Response:
+    """One change set: who, when, source, comment, and its statements (N-Triples lines)."""
+    archive = get_archive()
+    if not 1 <= revision <= archive.revision:
+        return _json(404, error=f"no change set {revision}")
+    record = next(archive.records(revision, revision))
+    return _json(
+        200,
+        iri=record.changeset,
+        revision=record.revision,
+        agent=record.agent,
+        time=record.time,
+        sources=record.sources,
+        comment=record.comment,
+        digest=record.digest,
+        added=[f"{q.subject} {q.predicate} {q.object} ." for q in record.added()],
+        removed=[f"{q.subject} {q.predicate} {q.object} ." for q in record.removed()],
+    )
+
+
+@bp.post("/changesets/<int:revision>/revert")
+@editor_required
+def revert_changeset(revision: int) -> Response:
+    """Undo a change set with a new change set (editors only); history keeps both."""
+    _sources, comment = sources_and_comment()
+    try:
+        records = editing.revert(
+            get_archive(), revision, agent=current_user.agent_iri, comment=comment
+        )
+    except WRITE_ERRORS as exc:
+        return error_response(exc)
+    return written(records)
+
+
+@bp.post("/resources/retract")
+@archivist_required
+def retract_resource() -> Response:
+    """Retract every current statement about ``iri`` (kept in history); needs a ``source``."""
+    iri = request.args.get("iri", "").strip()
+    sources, comment = sources_and_comment()
+    if not iri:
+        return _json(400, error="give the resource as ?iri=")
+    try:
+        records = editing.retract(
+            get_archive(), iri, agent=current_user.agent_iri, sources=sources, comment=comment
+        )
+    except WRITE_ERRORS as exc:
+        return error_response(exc)
+    return written(records)
+
+
+@bp.post("/import/meetings")
+@archivist_required
+def import_meetings() -> Response:
+    """Bulk import of meetings from CSV or YAML; ``dry_run=1`` reports every problem, writes
+    nothing; otherwise all or nothing."""
+    archive = get_archive()
+    dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
+    try:
+        data = request.get_data()
+        kind = bulk.kind_of(request.mimetype, request.args.get("format"))
+        plan = bulk.plan_meetings(archive, data, kind)
+        if dry_run or plan.problems:
+            status = 200 if not plan.problems else 422
+            return _json(
+                status,
+                dry_run=dry_run,
+                meetings=len(plan.rows),
+                statements=plan.statements,
+                problems=[p.as_dict() for p in plan.problems],
+            )
+        records = bulk.apply(archive, plan, agent=current_user.agent_iri)
+    except WRITE_ERRORS as exc:
+        return error_response(exc)
+    except bulk.BulkError as exc:
+        return _json(400, error=str(exc))
+    return written(records)
