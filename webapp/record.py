@@ -9,13 +9,15 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from dialogue_kg import editing
+from dialogue_kg.archive import ConflictError, InputError, ValidationError
 from dialogue_kg.recording import current_values, form_spec, record, recordable_classes
 from dialogue_kg.recording.fields import class_key, spec_for_key
 from dialogue_kg.recording.lookup import class_for_key, search
 from dialogue_kg.recording.values import class_of
 
 from . import get_archive
-from .auth import archivist_required
+from .auth import archivist_required, editor_required
 from .i18n import current_language
 from .recordview import FormView, choice_names, language_names, messages
 
@@ -97,6 +99,20 @@ def saved(revision: int) -> Any:
         added=_lines(rec, b"A "),
         removed=_lines(rec, b"D "),
     )
+
+
+@bp.post("/saved/<int:revision>/revert")
+@editor_required
+def revert(revision: int) -> Any:
+    """Undo a change set with a new one (editors only); the history keeps both."""
+    comment = (request.form.get("_comment") or "").strip() or None
+    try:
+        records = editing.revert(
+            get_archive(), revision, agent=current_user.agent_iri, comment=comment
+        )
+    except (InputError, ValidationError, ConflictError) as exc:
+        abort(409, str(exc))
+    return redirect(url_for("record.saved", revision=records[0].revision))
 
 
 def _lines(rec: Any, marker: bytes) -> list[str]:
