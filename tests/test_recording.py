@@ -120,6 +120,33 @@ def test_a_new_property_in_the_shapes_needs_no_new_form_code(monkeypatch) -> Non
     assert form_spec(MEETING).field("venueNote") is None
 
 
+def test_sh_in_gives_a_choice_of_its_values(monkeypatch, small: Archive) -> None:
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    onto = Ontology()
+    shape, values = URIRef(str(DKGSH) + "Meeting-format"), BNode()
+    Collection(onto.shapes, values, [Literal("in person"), Literal("online")])
+    onto.shapes.add((DKGSH.MeetingShape, SH.property, shape))
+    onto.shapes.add((shape, SH.path, DKG["format"]))
+    onto.shapes.add((shape, SH["in"], values))
+    onto.shapes.add((shape, SH.maxCount, Literal(1)))
+    monkeypatch.setattr(Ontology, "_instance", onto)
+    fields_module.form_spec.cache_clear()
+    try:
+        fmt = form_spec(MEETING).field("format")
+        assert fmt.kind == "choice" and fmt.options == ("in person", "online")
+        assert not fmt.multiple
+        draft = build(small, form_spec(MEETING), new_meeting(format=["online"]))
+        assert not draft.problems
+        assert ox.Literal("online") in {t.object for t in draft.changeset.added}
+        wrong = build(small, form_spec(MEETING), new_meeting(format=["by carrier pigeon"]))
+        assert [pr.code for pr in wrong.problems] == ["not-an-option"]
+    finally:
+        monkeypatch.undo()
+        fields_module.form_spec.cache_clear()
+
+
 # -- form data to change sets ---------------------------------------------------------------------
 
 

@@ -11,10 +11,11 @@ from flask_login import current_user
 
 from dialogue_kg import editing
 from dialogue_kg.archive import ConflictError, InputError, ValidationError
+from dialogue_kg.labels import labels
 from dialogue_kg.recording import current_values, form_spec, record, recordable_classes
-from dialogue_kg.recording.fields import class_key, spec_for_key
+from dialogue_kg.recording.fields import SOURCE_PATH, class_key, spec_for_key
 from dialogue_kg.recording.lookup import class_for_key, search
-from dialogue_kg.recording.values import class_of
+from dialogue_kg.recording.values import class_of, current_terms
 
 from . import get_archive
 from .auth import archivist_required, editor_required
@@ -182,6 +183,11 @@ def _form(key: str, iri: str | None = None) -> Any:
 
 
 def _render(view: FormView, iri: str | None, opened_at: int, context: dict, status: int = 200):  # noqa: ANN202
+    if iri:
+        archive = get_archive()
+        cited = [t.value for t in current_terms(archive, iri).get(SOURCE_PATH, [])]
+        names = labels(archive, cited, view.lang)
+        context["cited"] = [(s, names.get(s, s)) for s in cited]
     return (
         render_template(
             "record/form.html",

@@ -40,7 +40,7 @@ def search(
         return []
     values = " ".join(f"<{c}>" for c in classes)
     found: dict[str, list[tuple[str, str]]] = {}
-    for row in archive.query(_SEARCH % (values, ox.Literal(text.strip()), limit * 3)):
+    for row in archive.query(_SEARCH % (values, ox.Literal(text.strip()), limit * 10)):
         found.setdefault(row["s"].value, []).append(
             (row["label"].value, row["label"].language or "")
         )
@@ -49,5 +49,15 @@ def search(
     for iri, names in found.items():
         label = best(names, lang) or iri
         out.append({"iri": iri, "label": label, "value": reference_text(archive, iri, label)})
-    out.sort(key=lambda r: (not r["label"].casefold().startswith(needle), r["label"].casefold()))
+    out.sort(key=lambda r: (_rank(r["label"], needle), r["label"].casefold()))
     return out[:limit]
+
+
+def _rank(label: str, needle: str) -> int:
+    """0 for the exact name, 1 when the name starts with the text, 2 when a word does, else 3."""
+    folded = label.casefold()
+    if folded == needle:
+        return 0
+    if folded.startswith(needle):
+        return 1
+    return 2 if any(word.startswith(needle) for word in folded.split()) else 3

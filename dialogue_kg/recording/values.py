@@ -119,10 +119,13 @@ def field_terms(
                 terms.append(ox.NamedNode(resolve(archive, value, f.classes)))
             except Unresolved as exc:
                 problems.append((key, exc))
-        elif f.kind in ("choice", "iri"):
-            if f.kind == "choice" and value not in f.options:
+        elif f.kind == "choice":
+            if value not in f.options:
                 problems.append((key, Unresolved(value, [])))
-            elif _IRI.match(value):
+            else:
+                terms.append(ox.NamedNode(value) if _IRI.match(value) else literal(f, value))
+        elif f.kind == "iri":
+            if _IRI.match(value):
                 terms.append(ox.NamedNode(value))
             else:
                 problems.append((key, Unresolved(value, [])))

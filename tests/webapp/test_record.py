@@ -183,3 +183,12 @@ def test_labels_with_html_are_stored_verbatim_and_shown_inert(archivist, small) 
     iri = re.search(r'id="record-iri">([^<]+)<', page).group(1)
     form = archivist.get(f"/record/edit?iri={iri}").get_data(as_text=True)
     assert "<script>alert" not in form and "&lt;script&gt;alert" in form
+
+
+def test_every_recordable_class_has_a_working_form(archivist) -> None:
+    from dialogue_kg.recording.fields import class_key, recordable_classes
+
+    for cls in recordable_classes():
+        page = archivist.get(f"/record/{class_key(cls)}")
+        assert page.status_code == 200, class_key(cls)
+        assert 'name="label@en"' in page.get_data(as_text=True)
