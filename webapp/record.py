@@ -12,10 +12,12 @@ from flask_login import current_user
 from dialogue_kg import editing
 from dialogue_kg.archive import ConflictError, InputError, ValidationError
 from dialogue_kg.labels import labels
+from dialogue_kg.namespaces import DKG
 from dialogue_kg.recording import current_values, form_spec, record, recordable_classes
+from dialogue_kg.recording.checks import changes_since
 from dialogue_kg.recording.fields import SOURCE_PATH, class_key, spec_for_key
 from dialogue_kg.recording.lookup import class_for_key, search
-from dialogue_kg.recording.values import class_of, current_terms
+from dialogue_kg.recording.values import Unresolved, class_of, current_terms, resolve
 
 from . import get_archive
 from .auth import archivist_required, editor_required
@@ -60,6 +62,45 @@ def edit() -> Any:
     if cls is None:
         abort(404, "no record with that IRI that a form can correct")
     return _form(class_key(cls), iri=iri)
+
+
+@bp.route("/retract", methods=["GET", "POST"])
+@archivist_required
+def retract() -> Any:
+    """Delete a record: retract its current statements (the history keeps them), with a source."""
+    archive = get_archive()
+    iri = (request.values.get("iri") or "").strip()
+    if not iri.startswith(("http://", "https://")) or not current_terms(archive, iri):
+        abort(404, "no record with that IRI")
+    lang = current_language()
+    name = labels(archive, [iri], lang).get(iri, iri)
+    error, opened_at = None, _int(request.form.get("_opened_at"), archive.revision)
+    if request.method == "POST":
+        text = (request.form.get("_source") or "").strip()
+        changed = changes_since(archive, iri, opened_at or 0)
+        try:
+            if not text:
+                raise Unresolved("", [])
+            source = resolve(archive, text, [str(DKG.Source)])
+            if changed:
+                error = _("This record was changed after you opened this page; look at it again.")
+            else:
+                records = editing.retract(
+                    archive,
+                    iri,
+                    agent=current_user.agent_iri,
+                    sources=[source],
+                    comment=(request.form.get("_comment") or "").strip() or None,
+                )
+                return redirect(url_for("record.saved", revision=records[0].revision, iri=iri))
+        except Unresolved:
+            error = _("Give the source that shows this record is wrong: a document in the archive.")
+        except (InputError, ValidationError, ConflictError) as exc:
+            error = str(exc)
+    return render_template(
+        "record/retract.html", iri=iri, name=name, error=error, opened_at=opened_at,
+        page=_page_path(iri), typed=request.form,
+    ), (422 if error else 200)  # fmt: skip
 
 
 @bp.get("/lookup")

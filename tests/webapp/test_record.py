@@ -192,3 +192,20 @@ def test_every_recordable_class_has_a_working_form(archivist) -> None:
         page = archivist.get(f"/record/{class_key(cls)}")
         assert page.status_code == 200, class_key(cls)
         assert 'name="label@en"' in page.get_data(as_text=True)
+
+
+def test_retracting_a_record_needs_a_source_and_keeps_its_history(archivist, small) -> None:
+    from dialogue_kg.history import resource_history
+
+    first = ID + "meeting/first-round"
+    path = f"/record/retract?iri={first}"
+    assert "First round" in archivist.get(path).get_data(as_text=True)
+    before = small.revision
+    refused = post(archivist, path, {"iri": first, "_source": ""})
+    assert refused.status_code == 422 and small.revision == before
+    done = post(archivist, path, {"iri": first, "_source": "Test document", "_comment": "Dup"})
+    assert done.status_code == 302
+    assert not small.query(f"ASK {{ <{first}> ?p ?o }}")
+    history = resource_history(small, first)
+    assert history[-1].removed and history[-1].comment == "Dup"
+    assert archivist.get(path).status_code == 404
