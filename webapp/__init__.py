@@ -34,6 +34,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("queries.catalogue", "Queries"),
     ("queries.workbench", "Workbench"),
     ("desk.index", "Desk"),
+    ("record.index", "Record"),
 )
 
 
