@@ -15,7 +15,7 @@ from dialogue_kg.labels import labels
 from dialogue_kg.namespaces import DKG
 from dialogue_kg.recording import current_values, form_spec, record, recordable_classes
 from dialogue_kg.recording.checks import changes_since
-from dialogue_kg.recording.fields import SOURCE_PATH, class_key, spec_for_key
+from dialogue_kg.recording.fields import SOURCE_PATH, Ontology, class_key, spec_for_key
 from dialogue_kg.recording.lookup import class_for_key, search
 from dialogue_kg.recording.values import Unresolved, class_of, current_terms, resolve
 
@@ -164,12 +164,10 @@ def _lines(rec: Any, marker: bytes) -> list[str]:
 def _page_path(iri: str) -> str | None:
     """The path of a record's page on this site (the app serves every IRI at its own path)."""
     base = get_archive().minter.base
-    return "/" + iri[len(base) :] if iri.startswith(base) else None
+    return "/" + iri[len(base) :].lstrip("/") if iri.startswith(base) else None
 
 
 def _most_specific_first(classes: list[str]) -> list[str]:
-    from dialogue_kg.recording.fields import Ontology
-
     onto = Ontology.get()
     return sorted(classes, key=lambda c: -len(onto.ancestors(c)))
 

@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from dialogue_kg.labels import LANGUAGES
-from dialogue_kg.recording import FormSpec, Problem
-from dialogue_kg.recording.fields import SOURCE_PATH, Field, Ontology, class_key, form_spec
+from dialogue_kg.labels import LANGUAGES, best
+from dialogue_kg.recording import FORM_LANGUAGES, FormSpec, Problem
+from dialogue_kg.recording.fields import (
+    QUICK_EXTRAS,
+    SOURCE_PATH,
+    Field,
+    Ontology,
+    class_key,
+    form_spec,
+)
 
 _ROW = re.compile(r"^new\.([A-Za-z0-9]+)\.(\d{1,3})\.")
 
@@ -32,8 +39,6 @@ def _what(kind: str) -> str:
 
 def class_name(cls: str, lang: str) -> str:
     """A class's name in ``lang``, from the ontology."""
-    from dialogue_kg.labels import best
-
     names = Ontology.get().labels(cls)
     return best(((t, g) for g, t in names.items()), lang) or cls.rsplit("#", 1)[-1]
 
@@ -171,8 +176,6 @@ class FormView:
 
     def quick_extras(self, cls: str) -> list[Field]:
         """Further fields an inline record of ``cls`` asks for (e.g. a sub-agreement's parent)."""
-        from dialogue_kg.recording.fields import QUICK_EXTRAS
-
         spec = form_spec(cls)
         return [f for p in QUICK_EXTRAS.get(cls, ()) if (f := spec.by_path(p))]
 
@@ -208,7 +211,7 @@ class FormView:
         from . import get_archive
 
         base = get_archive().minter.base
-        return "/" + iri[len(base) :] if iri.startswith(base) else None
+        return "/" + iri[len(base) :].lstrip("/") if iri.startswith(base) else None
 
     def textarea(self, f: Field) -> bool:
         """Long text (descriptions, outcomes) gets a text area; names get a line."""
@@ -226,6 +229,4 @@ def choice_names(spec: FormSpec, lang: str) -> dict[str, str]:
 
 def language_names() -> dict[str, str]:
     """The form's languages with their names."""
-    from dialogue_kg.recording import FORM_LANGUAGES
-
     return {tag: LANGUAGES[tag] for tag in FORM_LANGUAGES}

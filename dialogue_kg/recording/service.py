@@ -78,7 +78,7 @@ def record(
             conflicts = changes_since(archive, iri, opened_at)
             if conflicts:
                 return Outcome("conflict", draft, conflicts=conflicts)
-        if draft.is_new and not confirm_duplicates:
+        if not confirm_duplicates:
             duplicates = likely_duplicates(archive, draft.created)
             if duplicates:
                 return Outcome("duplicates", draft, duplicates=duplicates)

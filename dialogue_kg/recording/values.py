@@ -68,14 +68,30 @@ def reference_text(archive: Archive, iri: str, label: str | None) -> str:
     return f"{label} [{ref}]" if label else f"[{ref}]"
 
 
+def valid_iri(text: str) -> bool:
+    """True when ``text`` is an absolute IRI (safe to put between angle brackets)."""
+    if not _IRI.match(text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def resolve(archive: Archive, text: str, classes: Iterable[str]) -> str:
     """The IRI a typed reference means: ``Label [id/…]``, a full IRI, or one record's exact
     label among instances of ``classes``. Raises Unresolved."""
     match = _BRACKETED.match(text)
     if match:
         ref = match.group("ref")
-        return ref if _IRI.match(ref) else archive.minter.base + ref.lstrip("/")
+        iri = ref if _IRI.match(ref) else archive.minter.base + ref.lstrip("/")
+        if not valid_iri(iri):
+            raise Unresolved(text, [])
+        return iri
     if _IRI.match(text):
+        if not valid_iri(text):
+            raise Unresolved(text, [])
         return text
     found = find_by_label(archive, text, classes)
     if len(found) != 1:
@@ -123,13 +139,13 @@ def field_terms(
             if value not in f.options:
                 problems.append((key, Unresolved(value, [])))
             else:
-                terms.append(ox.NamedNode(value) if _IRI.match(value) else literal(f, value))
+                terms.append(ox.NamedNode(value) if valid_iri(value) else literal(f, value))
         elif f.kind == "iri":
-            if _IRI.match(value):
+            if valid_iri(value):
                 terms.append(ox.NamedNode(value))
             else:
                 problems.append((key, Unresolved(value, [])))
-        elif f.kind == "mixed" and _IRI.match(value):
+        elif f.kind == "mixed" and valid_iri(value):
             terms.append(ox.NamedNode(value))
         else:
             terms.append(literal(f, value))
@@ -146,6 +162,8 @@ def managed(f: Field, term: ox.Literal | ox.NamedNode) -> bool:
 def current_terms(archive: Archive, iri: str) -> dict[str, list[ox.Literal | ox.NamedNode]]:
     """Every current value of ``iri``, by property."""
     out: dict[str, list] = {}
+    if not valid_iri(iri):
+        return out
     for row in archive.query(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"):
         out.setdefault(row["p"].value, []).append(row["o"])
     return out
@@ -180,5 +198,7 @@ def current_values(archive: Archive, spec: FormSpec, iri: str, lang: str = "en")
 
 def class_of(archive: Archive, iri: str, classes: Iterable[str]) -> str | None:
     """The first of ``classes`` that ``iri`` is typed with, if any."""
+    if not valid_iri(iri):
+        return None
     types = {r["t"].value for r in archive.query(f"SELECT ?t WHERE {{ <{iri}> a ?t }}")}
     return next((c for c in classes if c in types), None)

@@ -150,6 +150,15 @@ def test_editing_something_that_is_not_a_record(archivist) -> None:
     missing = archivist.get(f"/record/edit?iri={ID}x/none")
     assert missing.status_code == 404
     assert archivist.get("/record/edit").status_code == 400
+    assert archivist.get("/record/edit?iri=http://x>%20?p%20?o%20}").status_code == 404
+    assert archivist.get("/record/retract?iri=http://x>%20{").status_code == 404
+
+
+def test_malformed_references_are_problems_not_crashes(archivist, small) -> None:
+    data = meeting(participant="Ana [id/person/ana> ?p ?o]", place="https://x y")
+    response = post(archivist, "/record/meeting", data)
+    assert response.status_code == 422
+    assert "No record is called" in response.get_data(as_text=True)
 
 
 def test_lookup_suggests_records_of_the_field_classes(archivist) -> None:

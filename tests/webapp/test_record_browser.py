@@ -24,10 +24,15 @@ ID = "https://w3id.org/dialogue-kg/id/"
 
 
 @pytest.fixture
-def live(small, settings):
+def app(small, settings):
     add_user(settings, "ana", PASSWORD, "archivist")
     add_user(settings, "eda", PASSWORD, "editor")
-    with serve_app(create_app({"TESTING": True}, archive=small)) as base:
+    return create_app({"TESTING": True}, archive=small)
+
+
+@pytest.fixture
+def live(app):
+    with serve_app(app) as base:
         yield base
 
 
@@ -48,7 +53,7 @@ def sparql(page, base: str, query: str) -> dict:  # noqa: ANN001
     return json.loads(response.text())
 
 
-def test_archivist_records_a_meeting_and_an_editor_reverts_it(chromium, live, small) -> None:
+def test_archivist_records_a_meeting_and_an_editor_reverts_it(chromium, app, live, small) -> None:
     with open_page(chromium) as (page, watch):
         log_in(page, live, "ana")
         page.goto(live + "/record/meeting")
@@ -106,6 +111,11 @@ def test_archivist_records_a_meeting_and_an_editor_reverts_it(chromium, live, sm
         changeset = page.inner_text("#changeset-iri")
         assert meeting == ID + "meeting/sixth-round-of-the-technical-dialogue-2011-09-02"
         assert page.inner_text("#changeset-agent").endswith("/agent/ana")
+        if any(rule.rule.startswith("/id/") for rule in app.url_map.iter_rules()):
+            # The resource pages (another blueprint) serve the new meeting at its IRI's path.
+            with page.expect_navigation():
+                page.click("#record-page")
+            assert "Sixth round of the technical dialogue" in page.inner_text("main")
 
         # In SPARQL, with provenance: the change set's graph and who recorded it.
         rows = sparql(
