@@ -104,6 +104,8 @@ class Accounts:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30)
         try:
+            # WAL: readers (every authenticated request) do not wait for a writer.
+            db.execute("PRAGMA journal_mode = WAL")
             db.executescript(_SCHEMA)
         finally:
             db.close()
@@ -114,11 +116,12 @@ class Accounts:
         return cls(settings.data_path / cls.FILENAME, Minter(settings.base_iri))
 
     @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
+    def _db(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction; writers take the lock up front (no deadlock on upgrade)."""
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             db.execute("PRAGMA busy_timeout = 30000")
-            db.execute("BEGIN IMMEDIATE")
+            db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield db
             db.execute("COMMIT")
         except BaseException:
@@ -151,7 +154,7 @@ class Accounts:
 
     def get(self, username: str) -> User | None:
         """The account of ``username``, or None."""
-        with self._db() as db:
+        with self._db(write=False) as db:
             row = db.execute(
                 "SELECT username, role, disabled FROM users WHERE username = ?", (username,)
             ).fetchone()
@@ -159,7 +162,7 @@ class Accounts:
 
     def list(self) -> list[User]:
         """Every account, by user name."""
-        with self._db() as db:
+        with self._db(write=False) as db:
             rows = db.execute(
                 "SELECT username, role, disabled FROM users ORDER BY username"
             ).fetchall()
@@ -200,7 +203,7 @@ class Accounts:
 
     def locked_for(self, username: str, remote: str = "") -> float:
         """Seconds before ``username`` may try to log in again from ``remote`` (0: now)."""
-        with self._db() as db:
+        with self._db(write=False) as db:
             row = db.execute(
                 "SELECT count, last FROM failures WHERE key = ?", (_key(username, remote),)
             ).fetchone()
@@ -214,7 +217,7 @@ class Accounts:
         from one address count towards an exponential back-off for that user name."""
         if self.locked_for(username, remote) > 0:
             return None
-        with self._db() as db:
+        with self._db(write=False) as db:
             row = db.execute(
                 "SELECT username, role, disabled, password_hash FROM users WHERE username = ?",
                 (username,),
@@ -256,7 +259,7 @@ class Accounts:
 
     def tokens(self, username: str) -> list[Token]:
         """``username``'s tokens, newest first (revoked ones included, marked)."""
-        with self._db() as db:
+        with self._db(write=False) as db:
             rows = db.execute(
                 "SELECT id, username, name, created, last_used, revoked FROM tokens "
                 "WHERE username = ? ORDER BY id DESC",

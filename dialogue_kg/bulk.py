@@ -7,6 +7,7 @@ and then all rows are written as one all-or-nothing journal batch (one change se
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Callable
@@ -189,6 +190,7 @@ class _Names:
         rows = archive.store.query(
             f"SELECT DISTINCT ?s ?l ?t WHERE {{ ?s a ?t . "
             f"{{ ?s <{RDFS_LABEL}> ?l }} UNION {{ ?s <{DCT}title> ?l }} UNION "
+            f"{{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} UNION "
             f"{{ ?s <{DKG}url> ?l }} FILTER(STRSTARTS(STR(?t), '{DKG}')) }}"
         )
         for r in rows:
@@ -196,14 +198,17 @@ class _Names:
             self.by_label.setdefault(r["l"].value.strip().lower(), {}).setdefault(s, set()).add(t)
             self.types.setdefault(s, set()).add(t)
 
+    def lookup(self, value: str, column: str) -> set[str]:
+        """Existing resources of the column's kinds whose label (or title, URL) is ``value``."""
+        wanted = set(KINDS[column])
+        return {s for s, types in self.by_label.get(value.lower(), {}).items() if types & wanted}
+
     def resolve(self, value: str, column: str) -> tuple[str | None, str | None]:
         """(IRI, None) or (None, problem) for a name or IRI given in ``column``."""
         if value.startswith(("http://", "https://")):
             return value, None
         wanted = KINDS[column]
-        found = {
-            s for s, types in self.by_label.get(value.lower(), {}).items() if types & set(wanted)
-        }
+        found = self.lookup(value, column)
         if not found:
             return None, (
                 f"no {' or '.join(k.lower() for k in wanted[:2])} named {value!r} in the archive; "
@@ -214,13 +219,21 @@ class _Names:
         return found.pop(), None
 
 
+def _is_day(value: str) -> bool:
+    """True for a real calendar day written YYYY-MM-DD."""
+    try:
+        return bool(_DAY.match(value)) and bool(datetime.date.fromisoformat(value))
+    except ValueError:
+        return False
+
+
 def _date(value: str) -> list[tuple[str, ox.Literal]] | None:
-    if _DAY.match(value):
+    if _is_day(value):
         return [
             ("date", ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))),
             ("year", ox.Literal(value[:4], datatype=ox.NamedNode(XSD + "gYear"))),
         ]
-    if _MONTH.match(value):
+    if _MONTH.match(value) and 1 <= int(value[5:]) <= 12:
         return [
             ("yearMonth", ox.Literal(value, datatype=ox.NamedNode(XSD + "gYearMonth"))),
             ("year", ox.Literal(value[:4], datatype=ox.NamedNode(XSD + "gYear"))),
@@ -312,7 +325,7 @@ def _row_changeset(
             for prop, lit in parsed:
                 add(DKG + prop, lit)
     if row.get("end_date"):
-        if not _DAY.match(row["end_date"]):
+        if not _is_day(row["end_date"]):
             problem("end_date", f"{row['end_date']!r} is not a day: write YYYY-MM-DD")
         elif _DAY.match(date) and row["end_date"] < date:
             problem("end_date", "the meeting cannot end before it starts")
@@ -392,9 +405,9 @@ def _source(
         problem("source_url", f"{url!r} is not a web address")
         return None
     if url:
-        iri, _ = names.resolve(url, "source")
-        if iri:
-            return iri
+        existing = names.lookup(url, "source")
+        if len(existing) == 1:
+            return existing.pop()
     key = url or title
     if key in new_sources:
         return new_sources[key]
@@ -418,7 +431,7 @@ def _source(
         obj: Any = ox.NamedNode(issuer) if issuer.startswith("http") else ox.Literal(issuer)
         triples.append(ox.Triple(s, ox.NamedNode(DCT + "publisher"), obj))
     if row.get("source_date"):
-        if _DAY.match(row["source_date"]):
+        if _is_day(row["source_date"]):
             day = ox.Literal(row["source_date"], datatype=ox.NamedNode(XSD + "date"))
             triples.append(ox.Triple(s, ox.NamedNode(DKG + "date"), day))
         else:

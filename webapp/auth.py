@@ -94,16 +94,20 @@ def init_app(app: Flask) -> None:
         return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
     @app.before_request
-    def _authenticate() -> None:
+    def _authenticate() -> Any:
         token = bearer_token()
         if token is not None:
             user = get_accounts().user_for_token(token)
             found = SessionUser(user, via_token=True) if user else login_manager.anonymous_user()
             login_manager._update_request_context_with_user(found)
         elif request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            if request.path.startswith("/api/") and not current_user.is_authenticated:
+                # A script without credentials: say so, rather than ask for a CSRF token.
+                return _refuse(401, "this needs an archivist: send an API token")
             view = app.view_functions.get(request.endpoint or "")
             if not getattr(view, "csrf_in_view", False):
                 csrf.protect()
+        return None
 
 
 @login_manager.user_loader

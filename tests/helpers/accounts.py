@@ -31,3 +31,11 @@ def login(client, username: str, password: str):  # noqa: ANN001, ANN201 - Flask
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def token_headers(settings: Settings, username: str, role: str = "archivist") -> dict[str, str]:
+    """Create ``username`` (if new) with an API token; the headers that authenticate with it."""
+    accounts = Accounts.for_settings(settings)
+    if accounts.get(username) is None:
+        accounts.add(username, "password for " + username, role)
+    return {"Authorization": f"Bearer {accounts.create_token(username, 'test')}"}
