@@ -218,3 +218,31 @@ def test_retracting_a_record_needs_a_source_and_keeps_its_history(archivist, sma
     history = resource_history(small, first)
     assert history[-1].removed and history[-1].comment == "Dup"
     assert archivist.get(path).status_code == 404
+
+
+WRITE_ROUTES = [
+    "/record/meeting",
+    "/record/agreement",
+    f"/record/edit?iri={ID}meeting/first-round",
+    f"/record/retract?iri={ID}meeting/first-round",
+    "/record/saved/2/revert",
+]
+
+
+@pytest.mark.parametrize("path", WRITE_ROUTES)
+def test_write_routes_refuse_anonymous_and_forged_posts(client, settings, small, path) -> None:
+    before = small.revision
+    token = csrf_token(client, "/login")
+    anonymous = client.post(path, data={**meeting(), "csrf_token": token, "_source": TEST_SOURCE})
+    assert anonymous.status_code in (302, 401) and small.revision == before
+    add_user(settings, "ana", PASSWORD, "editor")
+    login(client, "ana", PASSWORD)
+    forged = client.post(path, data={**meeting(), "csrf_token": "forged"})
+    assert forged.status_code == 400 and small.revision == before
+
+
+def test_only_editors_revert(archivist, small) -> None:
+    before = small.revision
+    response = post(archivist, "/record/saved/2/revert", {}, token_path="/record/")
+    assert response.status_code == 403 and small.revision == before
+    assert 'id="revert"' not in archivist.get("/record/saved/2").get_data(as_text=True)
