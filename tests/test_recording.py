@@ -393,3 +393,18 @@ def test_slugs_are_never_reused(small: Archive) -> None:
 
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def test_statements_are_shown_in_words(small: Archive) -> None:
+    from dialogue_kg.recording.readable import readable
+
+    lines = [
+        f"<{ID}meeting/first-round> <{DKG.participant}> <{ID}person/ana> .",
+        f'<{ID}meeting/first-round> <{DKG.outcome}> "Sporazum"@sr-Latn .',
+        "not a statement",
+    ]
+    first, second = readable(small, lines, "sq")
+    assert (first.subject, first.value, first.value_iri) == ("First round", "Ana Example",
+                                                              ID + "person/ana")  # fmt: skip
+    assert first.property == "pjesëmarrës"
+    assert (second.value, second.language) == ("Sporazum", "sr-latn")

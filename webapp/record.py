@@ -17,6 +17,7 @@ from dialogue_kg.recording import current_values, form_spec, record, recordable_
 from dialogue_kg.recording.checks import changes_since
 from dialogue_kg.recording.fields import SOURCE_PATH, Ontology, class_key, spec_for_key
 from dialogue_kg.recording.lookup import class_for_key, search
+from dialogue_kg.recording.readable import readable
 from dialogue_kg.recording.values import Unresolved, class_of, current_terms, resolve
 
 from . import get_archive
@@ -138,8 +139,9 @@ def saved(revision: int) -> Any:
         rec=rec,
         iri=iri,
         page=_page_path(iri),
-        added=_lines(rec, b"A "),
-        removed=_lines(rec, b"D "),
+        page_of=_page_path,
+        added=readable(archive, _lines(rec, b"A "), current_language()),
+        removed=readable(archive, _lines(rec, b"D "), current_language()),
     )
 
 
@@ -214,7 +216,10 @@ def _form(key: str, iri: str | None = None) -> Any:
     view.errors = messages(outcome.problems, spec, lang)
     context.update(status=outcome.status, duplicates=outcome.duplicates)
     if outcome.status == "conflict":
-        context["conflicts"] = outcome.conflicts
+        context["conflicts"] = [
+            (c, readable(archive, c.added, lang), readable(archive, c.removed, lang))
+            for c in outcome.conflicts
+        ]
         context["seen_revision"] = max(c.revision for c in outcome.conflicts)
     return _render(
         view, iri, opened_at, context, status=422 if outcome.status == "invalid" else 409

@@ -135,6 +135,7 @@ def test_a_stale_edit_is_refused_with_the_difference(archivist, small, client) -
     assert second.status_code == 409
     page = second.get_data(as_text=True)
     assert "changed after you opened the form" in page and "Agreed." in page
+    assert "<td>outcome</td>" in page  # the difference in words: record, property, value
     assert small.revision == before
     seen = re.search(r'name="_seen_revision" value="(\d+)"', page).group(1)
     third = archivist.post("/record/edit", data={**base, "note": "Second opinion",
