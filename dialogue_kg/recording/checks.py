@@ -74,6 +74,7 @@ class Duplicate:
     score: float
     same_day: bool
     same_place: bool
+    name: str = ""  # the name typed for the new record
 
 
 _CANDIDATES = """
@@ -118,7 +119,9 @@ def likely_duplicates(archive: Archive, created: list[NewRecord]) -> list[Duplic
             same_place = bool(record.place and place == record.place)
             if (same_day and (same_place or not record.place or not place) and
                     score >= SIMILAR_WHEN_SAME_DAY) or score >= SIMILAR_ANY_DAY:  # fmt: skip
-                found = Duplicate(record.key, iri, label, round(score, 2), same_day, same_place)
+                found = Duplicate(
+                    record.key, iri, label, round(score, 2), same_day, same_place, record.labels[0]
+                )
                 if iri not in best or best[iri].score < found.score:
                     best[iri] = found
         out.extend(sorted(best.values(), key=lambda d: -d.score)[:5])

@@ -161,3 +161,22 @@ def test_archivist_records_a_meeting_and_an_editor_reverts_it(chromium, app, liv
         assert history[1].removed and not history[1].added
         assert any("Agreement on customs stamps." in line for line in history[0].added)
     assert watch.external == [] and watch.errors == [] and watch.dialogs == []
+
+
+def test_a_likely_duplicate_is_pointed_out_and_saved_only_when_confirmed(chromium, live, small):
+    with open_page(chromium) as (page, watch):
+        log_in(page, live, "ana")
+        page.goto(live + "/record/meeting")
+        page.fill('[name="label@en"]', "The first round")
+        page.fill('[name="date"]', "2011-03-08")
+        page.fill("#f-_source", "Test document")
+        before = small.revision
+        with page.expect_navigation():
+            page.click("#save")
+        assert "First round" in page.inner_text("#duplicates")
+        assert small.revision == before
+        assert page.input_value('[name="label@en"]') == "The first round"
+        with page.expect_navigation():
+            page.click("#save-anyway")
+        assert "/record/saved/" in page.url and small.revision == before + 1
+    assert watch.external == [] and watch.errors == [] and watch.dialogs == []
