@@ -408,3 +408,50 @@ def test_statements_are_shown_in_words(small: Archive) -> None:
                                                               ID + "person/ana")  # fmt: skip
     assert first.property == "pjesëmarrës"
     assert (second.value, second.language) == ("Sporazum", "sr-latn")
+
+
+def test_a_write_landing_between_check_and_save_is_checked_again(
+    small: Archive, monkeypatch
+) -> None:
+    from dialogue_kg.recording import service
+
+    spec = form_spec(MEETING)
+    real = service.likely_duplicates
+    calls: list[int] = []
+
+    def meanwhile(archive, created):  # noqa: ANN001, ANN202 - another archivist saves first
+        if not calls:
+            other = build(archive, spec, new_meeting())
+            archive.commit([other.changeset], agent="boris")
+        calls.append(1)
+        return real(archive, created)
+
+    monkeypatch.setattr(service, "likely_duplicates", meanwhile)
+    before = small.revision
+    outcome = record(small, spec, new_meeting(), agent="ana")
+    # Checked again against the new state: the other save is now a likely duplicate.
+    assert outcome.status == "duplicates" and small.revision == before + 1
+    assert any(d.iri == ID + "meeting/fourth-round-2011-05-17" for d in outcome.duplicates)
+    saved = record(small, spec, new_meeting(), agent="ana", confirm_duplicates=True)
+    assert saved.saved and saved.iri == ID + "meeting/fourth-round-2011-05-17-2"
+
+
+def test_a_write_landing_between_checks_and_save_makes_it_check_again(
+    small: Archive, monkeypatch
+) -> None:
+    from dialogue_kg.recording import service
+
+    calls: list[int] = []
+
+    def meanwhile(archive, created):  # noqa: ANN001, ANN202 - someone writes elsewhere, late
+        if not calls:
+            note = ox.Triple(iri("person/boris"), p("note"), ox.Literal("checked"))
+            archive.commit([ChangeSet(added=[note], sources=[TEST_SOURCE])], agent="boris")
+        calls.append(1)
+        return []
+
+    monkeypatch.setattr(service, "likely_duplicates", meanwhile)
+    before = small.revision
+    outcome = record(small, form_spec(MEETING), new_meeting(), agent="ana")
+    assert outcome.saved and len(calls) == 2  # the journal head moved: built and checked again
+    assert small.revision == before + 2
