@@ -4,6 +4,7 @@ place, actors, sub-agreements), the new source document, each with its names and
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -104,12 +105,38 @@ class _Minter:
         return iri
 
 
+class _JournalIRIs:
+    """Every resource IRI the journal has ever mentioned, kept up to date incrementally (one
+    scan of the journal per process, then only the records written since)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.seen: dict[str, tuple[int, set[bytes]]] = {}
+
+    def __call__(self, archive: Archive) -> set[bytes]:
+        key = str(archive.journal.path)
+        base = re.escape(archive.minter.base.encode())
+        pattern = re.compile(rb"<(" + base + rb"(?:id|topic)/[^>]*)>")
+        with self.lock:
+            revision, iris = self.seen.get(key, (0, set()))
+            if revision > archive.revision:  # a different journal at the same path
+                revision, iris = 0, set()
+            if revision < archive.revision:
+                for record in archive.records(revision + 1, archive.revision):
+                    iris.update(pattern.findall(record.body))
+                revision = archive.revision
+            self.seen[key] = (revision, iris)
+            return iris
+
+
+_journal_iris = _JournalIRIs()
+
+
 def used(archive: Archive, iri: str) -> bool:
     """True when ``iri`` appears in the current state or anywhere in the journal."""
     if archive.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"):
         return True
-    needle = f"<{iri}>".encode()
-    return any(needle in record.body for record in archive.records())
+    return iri.encode() in _journal_iris(archive)
 
 
 def build(archive: Archive, spec: FormSpec, data: FormData, iri: str | None = None) -> Draft:
