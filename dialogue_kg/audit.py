@@ -105,6 +105,29 @@ def changes(archive: Archive, filters: Filters | None = None) -> list[Entry]:
     return out
 
 
+def since_head(archive: Archive, head: str | None, subjects: set[str]) -> list[dict[str, object]]:
+    """The change sets written after the one whose digest is ``head`` (all of them if it is
+    unknown), each with the statements about ``subjects`` it added and removed: what a writer
+    refused with a conflict needs to see."""
+    records = archive.journal.records
+    start = next((r.revision for r in records if r.digest == head), 0)
+    needles = {f"<{s}>".encode() for s in subjects}
+    out: list[dict[str, object]] = []
+    for record in archive.records(start + 1):
+        added, removed = [], []
+        for line in record.body.splitlines():
+            if line[:2] in (b"A ", b"D ") and any(line[2:].startswith(n + b" ") for n in needles):
+                statement = line[2:].decode()
+                if line.startswith(b"A "):
+                    added.append(statement.rsplit(" <", 1)[0] + " .")
+                else:
+                    removed.append(statement)
+        entry = _entry(archive, record).as_dict()
+        entry.update(added_about=added, removed_about=removed)
+        out.append(entry)
+    return out
+
+
 @dataclass
 class Integrity:
     """The outcome of ``verify`` at one revision, and when it was checked."""

@@ -86,3 +86,35 @@ def test_update_needs_source_and_valid_result(small):
             agent="ana",
             sources=[TEST_SOURCE],
         )
+
+
+def test_update_recomputed_when_the_archive_moves_on(small, monkeypatch):
+    """A write landing while the update is computed makes it compute again on the new state."""
+    from dialogue_kg import update as module
+
+    real = module.changeset_for_update
+    calls: list[int] = []
+
+    def racing(archive, update, current=None):
+        calls.append(1)
+        if len(calls) == 1:
+            archive.load(
+                P.replace("PREFIX", "@prefix").replace(">\n", "> .\n").encode()
+                + b'person:ana rdfs:label "Ana Extra"@sq .',
+                agent="other",
+                fmt="turtle",
+                sources=[TEST_SOURCE],
+            )
+        return real(archive, update, current)
+
+    monkeypatch.setattr(module, "changeset_for_update", racing)
+    run_update(
+        small,
+        P + "DELETE WHERE { person:ana rdfs:label ?l } ; "
+        'INSERT DATA { person:ana rdfs:label "Only"@en }',
+        agent="ana",
+        sources=[TEST_SOURCE],
+    )
+    assert len(calls) == 2
+    labels = {r["l"].value for r in small.query(P + "SELECT ?l WHERE { person:ana rdfs:label ?l }")}
+    assert labels == {"Only"}

@@ -7,6 +7,7 @@ Every write answers 201 with the change set's IRI in ``Location`` and the journa
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -15,7 +16,7 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from dialogue_kg import bulk, editing
-from dialogue_kg.audit import Filters, changes
+from dialogue_kg.audit import Filters, changes, since_head
 from dialogue_kg.changeset import InputError, read_changesets
 from dialogue_kg.guard import QueryRefused
 from dialogue_kg.journal import ConflictError, Record
@@ -144,6 +145,14 @@ def post_changeset() -> Response:
         records = archive.commit(
             changesets, agent=current_user.agent_iri, expected_head=expected_head()
         )
+    except ConflictError as exc:
+        # Show what changed since the client's head, for the resources it was writing.
+        response = error_response(exc)
+        subjects = {s for cs in changesets for s in cs.subjects()}
+        body = response.get_json()
+        body["since"] = since_head(archive, expected_head(), subjects)
+        response.set_data(json.dumps(body, ensure_ascii=False))
+        return response
     except WRITE_ERRORS as exc:
         return error_response(exc)
     return written(records)

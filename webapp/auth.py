@@ -26,7 +26,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from flask_login import (
+    AnonymousUserMixin,
+    LoginManager,
+    UserMixin,
+    current_user,
+    login_user,
+    logout_user,
+)
 from flask_wtf.csrf import CSRFProtect
 
 from dialogue_kg.accounts import AccountError, Accounts, User
@@ -59,6 +66,16 @@ class SessionUser(UserMixin):
         return self.username
 
 
+class Anonymous(AnonymousUserMixin):
+    """The public: reads everything, writes nothing."""
+
+    username = None
+    role = None
+    agent_iri = None
+    is_editor = False
+    via_token = False
+
+
 def get_accounts() -> Accounts:
     """The accounts database of the current app."""
     return current_app.extensions["dkg_accounts"]
@@ -88,6 +105,7 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
+    login_manager.anonymous_user = Anonymous
 
     @app.template_filter("timestamp")
     def _timestamp(value: float) -> str:

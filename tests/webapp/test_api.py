@@ -120,6 +120,17 @@ def test_if_match_conflict(client, small, ana):
     stale = post(client, other, "text/turtle", {**ana, "If-Match": head})
     assert stale.status_code == 409
     assert stale.get_json()["head"] == small.head
+    (since,) = stale.get_json()["since"]
+    assert since["revision"] == small.revision and since["archivist"] == "ana"
+    assert since["added_about"] == []  # the change since was about another resource
+    same = post(
+        client, TURTLE.replace("Cy Example", "Cy Changed"), "text/turtle", {**ana, "If-Match": head}
+    )
+    (since,) = same.get_json()["since"]
+    assert (
+        f'<{CY}> <http://www.w3.org/2000/01/rdf-schema#label> "Cy Example"@en .'
+        in since["added_about"]
+    )
     fresh = post(client, other, "text/turtle", {**ana, "If-Match": stale.headers["ETag"]})
     assert fresh.status_code == 201
 

@@ -118,3 +118,12 @@ def test_secure_cookie_setting(small):
     app = create_app({"TESTING": True}, archive=small)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["WTF_CSRF_ENABLED"] is True
+
+
+def test_anonymous_user_answers_the_same_questions(app):
+    from flask_login import current_user
+
+    with app.test_request_context("/"):
+        assert not current_user.is_authenticated
+        assert current_user.is_editor is False
+        assert current_user.username is None and current_user.agent_iri is None
