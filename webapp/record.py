@@ -58,10 +58,10 @@ def edit() -> Any:
     archive = get_archive()
     iri = (request.values.get("iri") or "").strip()
     if not iri.startswith(("http://", "https://")):
-        abort(400, "give the IRI of the record to correct: /record/edit?iri=…")
+        abort(400, _("Give the IRI of the record to correct: /record/edit?iri=…"))
     cls = class_of(archive, iri, _most_specific_first(recordable_classes()))
     if cls is None:
-        abort(404, "no record with that IRI that a form can correct")
+        abort(404, _("No record with that IRI that a form can correct."))
     return _form(class_key(cls), iri=iri)
 
 
@@ -72,7 +72,7 @@ def retract() -> Any:
     archive = get_archive()
     iri = (request.values.get("iri") or "").strip()
     if not iri.startswith(("http://", "https://")) or not current_terms(archive, iri):
-        abort(404, "no record with that IRI")
+        abort(404, _("No record with that IRI."))
     lang = current_language()
     name = labels(archive, [iri], lang).get(iri, iri)
     error, opened_at = None, _int(request.form.get("_opened_at"), archive.revision)
@@ -113,12 +113,12 @@ def lookup() -> Any:
         spec = spec_for_key(request.args["form"])
         f = spec.field(request.args.get("field", "")) if spec else None
         if f is None:
-            abort(404, "no such form field")
+            abort(404, _("No such form field."))
         classes = list(f.classes)
     elif request.args.get("class"):
         found = class_for_key(request.args["class"])
         if found is None:
-            abort(404, "no such class")
+            abort(404, _("No such class."))
         classes = [found]
     q = request.args.get("q", "")[:200]
     results = search(get_archive(), classes, q, current_language()) if q.strip() else []
@@ -178,7 +178,7 @@ def _form(key: str, iri: str | None = None) -> Any:
     """Show a form (GET) or save it (POST); one template for new records and corrections."""
     spec = spec_for_key(key)
     if spec is None:
-        abort(404, "nothing of that kind can be recorded")
+        abort(404, _("Nothing of that kind can be recorded."))
     archive = get_archive()
     lang = current_language()
     view = FormView(spec, {}, lang, choice_names=choice_names(spec, lang))
