@@ -27,6 +27,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "resources",
     "timeline",
     "agreements",
+    "record",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
@@ -46,6 +47,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("queries.catalogue", "Queries"),
     ("queries.workbench", "Workbench"),
     ("desk.index", "Desk"),
+    ("record.index", "Record"),
 )
 
 
