@@ -14,7 +14,7 @@ from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
 
 # Blueprint modules of webapp/, each exposing ``bp``; registered in this order.
-BLUEPRINTS: tuple[str, ...] = ("pages", "sparql", "dumps")
+BLUEPRINTS: tuple[str, ...] = ("pages", "sparql", "dumps", "explore")
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
 # from elsewhere. Data for scripts goes in <script type="application/json"> blocks.
