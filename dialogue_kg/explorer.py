@@ -181,7 +181,8 @@ def network_options(size: int) -> dict:
     """vis-network options that keep the layout bounded: from the seed layout, 60 Barnes-Hut
     iterations up to 300 nodes and 40 up to PHYSICS_MAX_NODES, none above (the seed layout is
     drawn as it is); no improved layout (Kamada-Kawai: slow, and fails on these graphs);
-    straight edges; the page switches physics off once stabilised."""
+    straight edges, without arrow heads above PHYSICS_MAX_NODES (drawing them is slow); the page
+    switches physics off once stabilised."""
     physics = size <= PHYSICS_MAX_NODES
     iterations = 60 if size <= 300 else 40
     return {
@@ -189,7 +190,7 @@ def network_options(size: int) -> dict:
         "groups": {c.key: {"shape": c.shape, "color": c.colour} for c in NODE_CLASSES},
         "nodes": {"size": 14, "font": {"size": 13}, "scaling": {"label": {"drawThreshold": 7}}},
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+            "arrows": {"to": {"enabled": physics, "scaleFactor": 0.5}},
             "color": {"color": "#9aa5b1", "highlight": "#0b4f8a"},
             "smooth": False,
             "width": 1,
@@ -277,8 +278,9 @@ def build_network(
     predicate_names = labels(archive, {p for _, p, _ in links}, lang)
     for s, p, o in links:
         name = predicate_names.get(p) or _local_name(p)
-        # Appended as pyvis Edge objects: add_edge re-checks both ends against every node.
-        edge = Edge(s, o, directed=True, id=f"{s} {p} {o}", title=name, predicate=_local_name(p))
+        # Appended as pyvis Edge objects: add_edge re-checks both ends against every node. The
+        # arrows come from the options: an "arrows" on each edge costs vis-network time per edge.
+        edge = Edge(s, o, id=f"{s} {p} {o}", title=name, predicate=_local_name(p))
         net.edges.append(edge.options)
     net.set_options(json.dumps(network_options(len(chosen))))
     return net

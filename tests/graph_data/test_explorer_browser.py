@@ -99,7 +99,7 @@ def test_search_focuses_a_node_and_neighbours_expand(chromium, live) -> None:
         assert sources and all(hidden(page, sources))
         page.click("#panel-expand")
         page.wait_for_function(
-            "(ids) => ids.every((id) => !window.dkgExplorer.nodes.get(id).hidden)", arg=sources
+            "(ids) => ids.every((id) => window.dkgExplorer.network.body.nodes[id])", arg=sources
         )
     assert watch.errors == []
 

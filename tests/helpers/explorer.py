@@ -10,7 +10,8 @@ POINT = """(id) => {
   const r = x.network.body.container.getBoundingClientRect();
   return {x: r.left + p.x, y: r.top + p.y};
 }"""
-HIDDEN = "(ids) => ids.map((id) => Boolean(window.dkgExplorer.nodes.get(id).hidden))"
+# Asks vis-network itself which nodes it holds: filtered-out nodes are removed from it.
+HIDDEN = "(ids) => ids.map((id) => !window.dkgExplorer.network.body.nodes[id])"
 
 
 def wait_ready(page, timeout: float = 60_000) -> None:  # noqa: ANN001 - playwright Page

@@ -13,6 +13,7 @@
     nodes: null,
     edges: null,
     ready: false,
+    isShown: (id) => visible.has(id),
   });
 
   const form = document.getElementById("explore-controls");
@@ -29,6 +30,10 @@
 
   const adjacency = new Map();
   let visible = new Set();
+  // The network sees views of the data: filtered-out nodes and edges are not in it at all, so
+  // vis-network neither lays them out nor draws them.
+  let nodeView = null;
+  let edgeView = null;
   let playing = null;
 
   function fmt(template, values) {
@@ -121,12 +126,8 @@
   function applyFilters() {
     if (!api.nodes) return;
     visible = computeVisible();
-    const updates = [];
-    api.nodes.forEach((n) => {
-      const hidden = !visible.has(n.id);
-      if (Boolean(n.hidden) !== hidden) updates.push({ id: n.id, hidden: hidden });
-    });
-    if (updates.length) api.nodes.update(updates);
+    nodeView.refresh();
+    edgeView.refresh();
     say(fmt(S.visible, { n: visible.size, total: api.nodes.length }));
     if (listWrap.open) renderList();
   }
@@ -305,6 +306,13 @@
     }
   }
 
+  function keepPositions(ids) {
+    // A node filtered out and back in returns where it was, not to its seed position.
+    if (!ids.length) return;
+    const positions = api.network.getPositions(ids);
+    api.nodes.update(ids.map((id) => ({ id: id, x: positions[id].x, y: positions[id].y })));
+  }
+
   function setUpTime() {
     if (!config.firstDate) {
       slider.disabled = true;
@@ -334,7 +342,11 @@
     api.nodes = new vis.DataSet(data.nodes.map(prepareNode));
     api.edges = new vis.DataSet(data.edges.map(prepareEdge));
     visible = computeVisible();
-    api.nodes.update(data.nodes.map((n) => ({ id: n.id, hidden: !visible.has(n.id) })));
+    nodeView = new vis.DataView(api.nodes, { filter: (n) => visible.has(n.id) });
+    edgeView = new vis.DataView(api.edges, {
+      filter: (e) => visible.has(e.from) && visible.has(e.to),
+    });
+    api.timings.dataSets = performance.now();
 
     const network = new vis.Network(container, { nodes: [], edges: [] }, data.options);
     api.network = network;
@@ -345,6 +357,7 @@
       // The layout is kept as it settled: no physics while filtering, zooming or dragging.
       network.setOptions({ physics: { enabled: false } });
       api.timings.stable = performance.now();
+      if (physics) keepPositions(Object.keys(network.getPositions()));
     };
     const physics = data.options.physics && data.options.physics.enabled !== false;
     network.once("afterDrawing", () => {
@@ -362,7 +375,9 @@
     network.on("click", (params) => {
       if (params.nodes.length) openPanel(params.nodes[0]);
     });
-    network.setData({ nodes: api.nodes, edges: api.edges });
+    network.on("dragEnd", (params) => keepPositions(params.nodes));
+    network.setData({ nodes: nodeView, edges: edgeView });
+    api.timings.setData = performance.now();
 
     const names = document.getElementById("node-names");
     const seen = new Set();
