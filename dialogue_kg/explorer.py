@@ -58,11 +58,11 @@ SELECT DISTINCT ?s ?class WHERE {
 }
 """
 _PARTS = "SELECT DISTINCT ?s WHERE { %s ?s <%spartOf> ?whole }"
+# One pattern per property (a UNION, not VALUES ?p: two VALUES blocks made Oxigraph scan).
 _VALUES = """
 SELECT ?s ?p ?o WHERE {
   %s
-  VALUES ?p { %s }
-  ?s ?p ?o .
+  %s
 }
 """
 _LINKS = """
@@ -128,11 +128,11 @@ def node_facts(
     archive: Archive, iris: Iterable[str] | None, names: Iterable[str]
 ) -> dict[str, dict[str, list[str]]]:
     """The values of the dkg: properties ``names`` for each resource (of ``iris``, or all)."""
-    predicates = " ".join(f"<{DKG}{n}>" for n in names)
+    patterns = " UNION ".join(f'{{ ?s <{DKG}{n}> ?o BIND("{n}" AS ?p) }}' for n in names)
     facts: dict[str, dict[str, list[str]]] = {}
     for chunk in _chunks(iris):
-        for row in archive.query(_VALUES % (_values("s", chunk), predicates)):
-            name = row["p"].value[len(DKG) :]
+        for row in archive.query(_VALUES % (_values("s", chunk), patterns)):
+            name = row["p"].value
             facts.setdefault(row["s"].value, {}).setdefault(name, []).append(row["o"].value)
     return facts
 
@@ -220,8 +220,28 @@ def network_options(size: int) -> dict:
     }
 
 
+class _Ids(list):
+    """A list of node ids with constant-time membership (pyvis tests ``id in node_ids``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._set: set = set()
+
+    def append(self, item: object) -> None:
+        super().append(item)
+        self._set.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._set
+
+
 class _Network(Network):
-    """pyvis's Network with constant-time node look-ups (pyvis scans a list on every edge)."""
+    """pyvis's Network with constant-time node look-ups: pyvis scans a list for every node and
+    edge it adds, which is quadratic at thousands of nodes."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.node_ids = _Ids()
 
     def get_nodes(self):  # noqa: ANN201 - pyvis's API
         return self.node_map.keys()
