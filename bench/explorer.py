@@ -143,7 +143,12 @@ def measure(browser, url: str, done: str, timings: str, timeout: float) -> dict:
         try:
             page.wait_for_function(done, timeout=timeout * 1000, polling=50)
         except Exception:  # noqa: BLE001 - Playwright's TimeoutError: recorded, not raised
-            return {"timeout": True, "wall_s": round(time.perf_counter() - started, 2)}
+            partial = {"timeout": True, "wall_s": round(time.perf_counter() - started, 2)}
+            try:  # what the page had reached by then, if it still answers
+                partial.update(page.evaluate(timings) or {})
+            except Exception:  # noqa: BLE001
+                pass
+            return partial
         result = page.evaluate(timings)
         result["wall_s"] = round(time.perf_counter() - started, 2)
         result["external"] = list(watch.external)

@@ -55,6 +55,12 @@ def _strings() -> dict[str, str]:
         "loading": _("Loading the graph…"),
         "failed": _("The graph could not be loaded."),
         "added": _("%(n)s nodes added", n="{n}"),
+        "sides": {
+            "pristina": _("Pristina"),
+            "belgrade": _("Belgrade"),
+            "eu": _("EU"),
+            "other": _("Other"),
+        },
     }
 
 

@@ -110,6 +110,8 @@ def test_implementation_history_view(chromium, live) -> None:
         wait_ready(page)
         assert page.locator(".history tr.side-pristina").count() >= 1
         assert page.locator(".history tr.side-belgrade").count() >= 1
+        text = page.inner_text(".history")
+        assert "Pristina" in text and "Belgrade" in text
         dates = page.locator(".history tbody td:first-child").all_inner_texts()
         assert dates == sorted(dates)
         drawn = page.evaluate("() => window.dkgExplorer.nodes.getIds()")

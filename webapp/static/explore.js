@@ -226,7 +226,8 @@
       const ol = document.createElement("ol");
       for (const a of about.history) {
         const li = el("li", null, { class: "side-" + a.side });
-        li.textContent = [a.when, a.status_label, a.label].filter(Boolean).join(" · ");
+        const side = S.sides[a.side] || a.side;
+        li.textContent = [a.when, side, a.status_label, a.label].filter(Boolean).join(" · ");
         ol.appendChild(li);
       }
       body.appendChild(ol);
