@@ -174,17 +174,17 @@ def _local_name(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-PHYSICS_MAX_NODES = 1500
+PHYSICS_MAX_NODES = 500
 
 
 def network_options(size: int) -> dict:
     """vis-network options that keep the layout bounded: from the seed layout, 60 Barnes-Hut
-    iterations up to 300 nodes and 40 up to PHYSICS_MAX_NODES, none above (the seed layout is
+    iterations up to 300 nodes and 30 up to PHYSICS_MAX_NODES, none above (the seed layout is
     drawn as it is); no improved layout (Kamada-Kawai: slow, and fails on these graphs);
     straight edges, without arrow heads above PHYSICS_MAX_NODES (drawing them is slow); the page
     switches physics off once stabilised."""
     physics = size <= PHYSICS_MAX_NODES
-    iterations = 60 if size <= 300 else 40
+    iterations = 60 if size <= 300 else 30
     return {
         "autoResize": True,
         "groups": {c.key: {"shape": c.shape, "color": c.colour} for c in NODE_CLASSES},
@@ -201,6 +201,7 @@ def network_options(size: int) -> dict:
             "adaptiveTimestep": False,
             "solver": "barnesHut",
             "barnesHut": {
+                "theta": 0.7,
                 "gravitationalConstant": -4000,
                 "springLength": 110,
                 "springConstant": 0.04,
