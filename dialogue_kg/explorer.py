@@ -98,17 +98,18 @@ def _chunks(iris: Iterable[str] | None) -> list[list[str] | None]:
 
 def node_classes(archive: Archive, iris: Iterable[str] | None = None) -> dict[str, str]:
     """Class key of every explorer resource (of ``iris``, or in the archive)."""
-    # Sub-classes first in the answer order does not matter: a resource's key is the most
-    # specific of NODE_CLASSES it belongs to, taken in priority order.
-    order = {c.iri: i for i, c in enumerate(NODE_CLASSES)}
-    classes = " ".join(f"<{c.iri}>" for c in NODE_CLASSES if c.key != "subagreement")
+    # A resource of several of these classes takes the first in NODE_CLASSES order; an
+    # agreement that is part of another is a sub-agreement.
+    keys = {c.iri: c.key for c in NODE_CLASSES if c.key != "subagreement"}
+    rank = {key: i for i, key in enumerate(keys.values())}
+    classes = " ".join(f"<{iri}>" for iri in keys)
     found: dict[str, str] = {}
     parts: set[str] = set()
     for chunk in _chunks(iris):
         for row in archive.query(_TYPED % (_values("s", chunk), classes)):
-            s, cls = row["s"].value, row["class"].value
-            if s not in found or order[cls] < order[CLASS_BY_KEY[found[s]].iri]:
-                found[s] = next(c.key for c in NODE_CLASSES if c.iri == cls)
+            s, key = row["s"].value, keys[row["class"].value]
+            if s not in found or rank[key] < rank[found[s]]:
+                found[s] = key
         parts.update(r["s"].value for r in archive.query(_PARTS % (_values("s", chunk), DKG)))
     return {s: ("subagreement" if k == "agreement" and s in parts else k) for s, k in found.items()}
 
