@@ -28,6 +28,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "timeline",
     "agreements",
     "record",
+    "explore",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
@@ -38,7 +39,8 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
-# The main navigation: (endpoint, label). An entry shows only when its blueprint is registered.
+# The main navigation: (endpoint, label). An entry shows only when its blueprint is registered;
+# those in ARCHIVIST_NAV only to a logged-in archivist or editor.
 NAV: tuple[tuple[str, str], ...] = (
     ("explore.explore", "Explore"),
     ("timeline.timeline", "Timeline"),
@@ -49,6 +51,7 @@ NAV: tuple[tuple[str, str], ...] = (
     ("desk.index", "Desk"),
     ("record.index", "Record"),
 )
+ARCHIVIST_NAV = frozenset({"desk.index", "record.index"})
 
 
 def _secret_key(settings: Settings) -> str:
@@ -112,7 +115,14 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
 
     @app.context_processor
     def _globals() -> dict[str, Any]:
-        nav = [(endpoint, label) for endpoint, label in NAV if endpoint in app.view_functions]
+        from flask_login import current_user
+
+        signed_in = bool(getattr(current_user, "is_authenticated", False))
+        nav = [
+            (endpoint, label)
+            for endpoint, label in NAV
+            if endpoint in app.view_functions and (signed_in or endpoint not in ARCHIVIST_NAV)
+        ]
         return {"version": __version__, "revision": archive.revision, "nav": nav}
 
     for name in BLUEPRINTS:

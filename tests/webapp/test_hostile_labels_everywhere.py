@@ -95,7 +95,8 @@ def test_hostile_labels_are_inert_on_every_page(chromium, live) -> None:
         visited = []
         for url in _pages(app, revision):
             response = page.goto(base + url, wait_until="load")
-            assert response is not None and response.status < 500, (url, response and response.status)
+            assert response is not None, url
+            assert response.status < 500, (url, response.status)
             page.wait_for_timeout(150)  # let page scripts draw (explorer, timeline, workbench)
             assert page.evaluate("window.__pwned === undefined"), url
             visited.append(url)

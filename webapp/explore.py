@@ -1,0 +1,183 @@
+"""The graph explorer: the page, its network as JSON, a node's neighbours and its panel."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+
+from dialogue_kg.brief import brief
+from dialogue_kg.explorer import NODE_CLASSES, build_network, graph_data, is_iri
+from dialogue_kg.implementation import history
+from dialogue_kg.labels import labels
+
+from . import get_archive
+from .i18n import current_language
+
+bp = Blueprint("explore", __name__, url_prefix="/explore")
+
+DEFAULT_LIMIT = 5000
+MAX_LIMIT = 20000
+
+
+def _class_names() -> dict[str, str]:
+    """The legend's name of each node class, in the visitor's language."""
+    return {
+        "agreement": _("Agreement"),
+        "subagreement": _("Sub-agreement"),
+        "meeting": _("Meeting"),
+        "event": _("Implementation event"),
+        "actor": _("Actor"),
+        "outreach": _("Outreach"),
+        "source": _("Source"),
+    }
+
+
+def _strings() -> dict[str, str]:
+    """UI strings the page's script writes, in the visitor's language."""
+    return {
+        "date": _("Date"),
+        "summary": _("Summary"),
+        "topics": _("Topics"),
+        "sources": _("Sources"),
+        "nature": _("Agreement type"),
+        "openPage": _("Open its page"),
+        "expand": _("Show its neighbours"),
+        "history": _("Implementation history"),
+        "noDate": _("no date recorded"),
+        "matches": _("%(n)s matching nodes", n="{n}"),
+        "noMatch": _("No node matches"),
+        "visible": _("%(n)s of %(total)s nodes shown", n="{n}", total="{total}"),
+        "play": _("Play"),
+        "pause": _("Pause"),
+        "loading": _("Loading the graph…"),
+        "failed": _("The graph could not be loaded."),
+        "added": _("%(n)s nodes added", n="{n}"),
+        "sides": {
+            "pristina": _("Pristina"),
+            "belgrade": _("Belgrade"),
+            "eu": _("EU"),
+            "other": _("Other"),
+        },
+    }
+
+
+_cache: OrderedDict[tuple, dict] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _limit() -> int:
+    """The node limit asked for with ``?limit=`` (400 when it is not a number in range)."""
+    raw = request.args.get("limit", "")
+    if not raw:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        abort(400, f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def _iri_arg(name: str, required: bool = False) -> str | None:
+    """An IRI query parameter (400 when it is not an IRI)."""
+    value = request.args.get(name)
+    if not value:
+        if required:
+            abort(400, f"the {name} parameter (an IRI) is required")
+        return None
+    if not is_iri(value):
+        abort(400, f"{name} is not an IRI")
+    return value
+
+
+def _graph(limit: int, focus: str | None) -> dict:
+    """The explorer's graph for this request's language, cached per archive revision."""
+    archive = get_archive()
+    key = (id(archive), archive.revision, current_language(), limit, focus)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    data = graph_data(build_network(archive, current_language(), limit=limit, focus=focus))
+    with _cache_lock:
+        _cache[key] = data
+        while len(_cache) > 16:
+            _cache.popitem(last=False)
+    return data
+
+
+@bp.get("")
+def explore():  # noqa: ANN201
+    """The explorer page (``?focus=IRI`` for one agreement's implementation history)."""
+    limit, focus = _limit(), _iri_arg("focus")
+    if request.args.get("format") == "json":
+        return jsonify(_graph(limit, focus))
+    data = _graph(limit, focus)
+    lang = current_language()
+    topics = sorted({t for node in data["nodes"] for t in node.get("topics", [])})
+    topic_names = labels(get_archive(), topics, lang)
+    dates = sorted(n["date"] for n in data["nodes"] if n.get("date"))
+    focus_label = None
+    events = []
+    if focus:
+        focus_label = labels(get_archive(), [focus], lang).get(focus, focus)
+        events = history(get_archive(), focus, lang)
+    params = {"lang": lang, "limit": limit, **({"focus": focus} if focus else {})}
+    config = {
+        "graphUrl": url_for(".graph", **params),
+        "neighboursUrl": url_for(".neighbours", lang=lang),
+        "nodeUrl": url_for(".node", lang=lang),
+        "focus": focus,
+        "hiddenClasses": [] if focus else ["source"],
+        "firstDate": dates[0] if dates else None,
+        "lastDate": dates[-1] if dates else None,
+        "classNames": _class_names(),
+        "strings": _strings(),
+    }
+    links = {
+        endpoint: url_for(endpoint)
+        for endpoint in ("agreements.catalogue", "timeline.timeline")
+        if endpoint in current_app.view_functions
+    }
+    return render_template(
+        "explore.html",
+        classes=NODE_CLASSES,
+        class_names=_class_names(),
+        topics=sorted(((topic_names.get(t, t), t) for t in topics), key=lambda x: x[0].lower()),
+        first_year=int(dates[0][:4]) if dates else None,
+        last_year=int(dates[-1][:4]) if dates else None,
+        config=config,
+        focus=focus,
+        focus_label=focus_label,
+        events=events,
+        links=links,
+        node_count=len(data["nodes"]),
+    )
+
+
+@bp.get("/graph.json")
+def graph():  # noqa: ANN201
+    """The network as vis-network data: nodes, edges, options."""
+    return jsonify(_graph(_limit(), _iri_arg("focus")))
+
+
+@bp.get("/neighbours")
+def neighbours():  # noqa: ANN201
+    """The resources one statement away from ``?iri=``, with the edges among them."""
+    iri = _iri_arg("iri", required=True)
+    net = build_network(get_archive(), current_language(), around=[iri], limit=MAX_LIMIT)
+    return jsonify(graph_data(net))
+
+
+@bp.get("/node.json")
+def node():  # noqa: ANN201
+    """What the side panel shows about ``?iri=`` (and an agreement's implementation history)."""
+    iri = _iri_arg("iri", required=True)
+    lang = current_language()
+    about = brief(get_archive(), iri, lang)
+    if about is None:
+        abort(404, "the archive says nothing about this IRI")
+    if about["class"] in ("agreement", "subagreement"):
+        about["history"] = [vars(a) for a in history(get_archive(), iri, lang)]
+        about["historyUrl"] = url_for(".explore", focus=iri, lang=lang)
+    return jsonify(about)
