@@ -43,7 +43,7 @@ def answer(
     sparql: str,
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
-    format_param: str | None = None,
+    format_param: str | list[str] | None = None,
     accept: str | None = None,
     max_bytes: int = 64 * 1024 * 1024,
 ) -> Answer:
@@ -137,7 +137,7 @@ class QueryPool:
         *,
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
-        format_param: str | None = None,
+        format_param: str | list[str] | None = None,
         accept: str | None = None,
     ) -> Answer:
         """Answer a query within the time limit; QueryTimeout or QueryFailed otherwise."""
