@@ -43,6 +43,7 @@ class RemoteStore(QuadStore):
         self.query_url, self.update_url = query_url, update_url
         self.user, self.password, self.timeout = user, password, timeout
         self._digest = False  # switched on when the server asks for Digest (Virtuoso does)
+        self._prologue: str | None = None  # Virtuoso pragmas hiding its own graphs
 
     def _client(self, url: str) -> SPARQLWrapper:
         client = SPARQLWrapper(url)
@@ -64,6 +65,37 @@ class RemoteStore(QuadStore):
             client.setHTTPAuth(DIGEST)
             return client.query().response.read()
 
+    def _hide_foreign_graphs(self) -> str:
+        """Virtuoso pragmas that keep its own graphs out of the archive's queries ('' elsewhere).
+
+        Virtuoso's default graph is the union of every graph it holds, its system graphs
+        (``virtrdf#``, ``ldp#``, …) included; ``input:*-graph-exclude`` leaves them out.
+        """
+        if self._prologue is not None:
+            return self._prologue
+        client = self._client(self.query_url)
+        client.setQuery(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+            f'FILTER(!STRSTARTS(STR(?g), "{self.minter.base}")) }}'
+        )
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        client.setOnlyConneg(True)
+        try:
+            response = client.query()
+            body = response.response.read()
+        except (SPARQLWrapperException, OSError) as exc:
+            raise StoreError(f"remote query failed: {exc}") from exc
+        self._prologue = ""
+        if "virtuoso" in (response.info().get("server") or "").lower():
+            rows = json.loads(body)["results"]["bindings"]
+            self._prologue = "".join(
+                f"define input:default-graph-exclude <{r['g']['value']}>\n"
+                f"define input:named-graph-exclude <{r['g']['value']}>\n"
+                for r in rows
+            )
+        return self._prologue
+
     def query(
         self,
         sparql: str,
@@ -74,18 +106,23 @@ class RemoteStore(QuadStore):
         """Run a query remotely; results come back as pyoxigraph objects."""
         client = self._client(self.query_url)
         client.setQuery(sparql)
+        kind = client.queryType
+        prologue = self._hide_foreign_graphs()
+        if prologue:
+            client.setQuery(prologue + sparql)
+            client.queryType = kind  # SPARQLWrapper cannot see past the pragmas
         client.setMethod(POST)
         for g in default_graph or []:
             client.addDefaultGraph(g)
         for g in named_graphs or []:
             client.addNamedGraph(g)
-        construct = client.queryType in {"CONSTRUCT", "DESCRIBE"}
+        construct = kind in {"CONSTRUCT", "DESCRIBE"}
         client.setReturnFormat(N3 if construct else JSON)
         # Content negotiation only: Virtuoso answers 406 to format=n3 with an N-Triples Accept.
         client.setOnlyConneg(True)
         if construct:
             client.addCustomHttpHeader("Accept", "application/n-triples")
-        ask = client.queryType == "ASK"
+        ask = kind == "ASK"
         try:
             body = self._send(client)
         except (SPARQLWrapperException, OSError) as exc:
