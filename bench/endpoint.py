@@ -32,6 +32,11 @@ BENCH = Path(__file__).resolve().parent
 DATA = BENCH / "data"
 WORK = DATA / "endpoint"
 ACCEPT = "application/sparql-results+json"
+# The scholar queries of bench/run.py that answer interactively. co_participation (every pair of
+# meeting participants, grouped: 1-2 s at 100k, ~20 s at 1M on either server) is a whole-archive
+# analysis, not endpoint traffic: in a mix it drowns every other query, and at 1M it runs into the
+# 30 s query limit when queued. bench/run.py measures it.
+ENDPOINT_QUERIES = [name for name in QUERIES if name != "co_participation"]
 TARGET_THROUGHPUT = 0.6
 TARGET_P99 = 2.0
 
@@ -246,7 +251,7 @@ def percentile(sorted_values: list[float], p: float) -> float:
 def run_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     """Every cell for one data size."""
     manifest = json.loads((DATA / f"dkg-{size}.json").read_text())
-    texts = {name: sparql(name, manifest["params"]) for name in QUERIES}
+    texts = {name: sparql(name, manifest["params"]) for name in ENDPOINT_QUERIES}
     data_dir = archive_dir(size, manifest)
     log(f"{size}: starting dialogue-kg serve and oxigraph serve")
     t0 = time.perf_counter()
@@ -312,7 +317,8 @@ def markdown(report: dict) -> str:
         f"{report['args']['threads']} threads, {report['args']['workers']} query workers. "
         f"Each cell runs {report['args']['duration']:g} s "
         f"(1m: {report['args']['duration_1m']:g} s); clients cycle through "
-        f"{len(QUERIES)} scholar queries (bench/run.py) over keep-alive connections, GET, "
+        f"{len(ENDPOINT_QUERIES)} scholar queries (bench/run.py, without co_participation) over "
+        "keep-alive connections, GET, "
         "SPARQL JSON results. Targets: throughput ≥ 60% of Oxigraph's, p99 ≤ 2× Oxigraph's.",
         "",
         "| size | clients | dialogue-kg req/s | oxigraph req/s | ratio | dkg p50 ms | oxi p50 ms "
@@ -348,7 +354,7 @@ def markdown(report: dict) -> str:
         ]
         ours = result["cells"]["dialogue-kg"][0]["per_query_p50_ms"]
         theirs = result["cells"]["oxigraph"][0]["per_query_p50_ms"]
-        for name in QUERIES:
+        for name in ENDPOINT_QUERIES:
             if name in ours and name in theirs:
                 lines.append(
                     f"| {name} | {result['rows'][name]} | {ours[name]:.1f} | "
@@ -400,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         "environment": env,
         "args": {k: v for k, v in vars(args).items() if k != "out"},
         "wall_s": time.perf_counter() - started,
-        "queries": {n: PREFIXES + q for n, (_, q) in QUERIES.items()},
+        "queries": {n: PREFIXES + QUERIES[n][1] for n in ENDPOINT_QUERIES},
         "sizes": sizes,
     }
     report["targets"] = analyse(sizes)

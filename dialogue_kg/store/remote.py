@@ -208,6 +208,8 @@ def _results(body: bytes, ask: bool) -> bytes:
     Virtuoso answers ASK with a one-row table (``__ASK_RETVAL``) and names blank nodes
     ``nodeID://b1``, which is not a blank-node label.
     """
+    if not ask and b"nodeID://" not in body:
+        return body  # the common case: nothing to rewrite, no second parse
     data = json.loads(body)
     variables = data.get("head", {}).get("vars", [])
     if ask and variables == ["__ASK_RETVAL"]:
