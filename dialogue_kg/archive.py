@@ -70,6 +70,7 @@ class Archive:
         self.store = store
         self.journal = journal
         self._lock = threading.RLock()
+        self._refreshed_at = -1  # journal revision at the last refresh()
         self._validator: Validator | None = None
 
     # -- opening ---------------------------------------------------------------------------------
@@ -129,7 +130,14 @@ class Archive:
     def refresh(self) -> int:
         """Apply change sets written by other processes; return how many there were."""
         with self._lock:
-            return self._catch_up()
+            # Called before every request and query: when the journal has not grown since the
+            # store was last brought level, skip asking the store for its revision.
+            self.journal.refresh()
+            if self.journal.revision == self._refreshed_at:
+                return 0
+            applied = self._catch_up()
+            self._refreshed_at = self.journal.revision
+            return applied
 
     def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
         """Run a SPARQL query on the current state (SERVICE/LOAD refused unless allowed)."""

@@ -16,19 +16,59 @@ class Format:
     extension: str
     rdf: ox.RdfFormat | None = None
     results: ox.QueryResultsFormat | None = None
+    # Other names and media types clients use for it (SPARQLWrapper sends format=json-ld, …).
+    aliases: tuple[str, ...] = ()
 
 
 RDF_FORMATS = [
-    Format("turtle", "text/turtle", "ttl", rdf=ox.RdfFormat.TURTLE),
+    Format(
+        "turtle",
+        "text/turtle",
+        "ttl",
+        rdf=ox.RdfFormat.TURTLE,
+        aliases=("ttl", "n3", "application/turtle", "application/x-turtle", "text/n3"),
+    ),
     Format("trig", "application/trig", "trig", rdf=ox.RdfFormat.TRIG),
-    Format("nquads", "application/n-quads", "nq", rdf=ox.RdfFormat.N_QUADS),
-    Format("ntriples", "application/n-triples", "nt", rdf=ox.RdfFormat.N_TRIPLES),
-    Format("jsonld", "application/ld+json", "jsonld", rdf=ox.RdfFormat.JSON_LD),
-    Format("rdfxml", "application/rdf+xml", "rdf", rdf=ox.RdfFormat.RDF_XML),
+    Format(
+        "nquads", "application/n-quads", "nq", rdf=ox.RdfFormat.N_QUADS, aliases=("nq", "n-quads")
+    ),
+    Format(
+        "ntriples",
+        "application/n-triples",
+        "nt",
+        rdf=ox.RdfFormat.N_TRIPLES,
+        aliases=("nt", "n-triples"),
+    ),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        "jsonld",
+        rdf=ox.RdfFormat.JSON_LD,
+        aliases=("json-ld", "json", "application/x-json+ld"),
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        "rdf",
+        rdf=ox.RdfFormat.RDF_XML,
+        aliases=("rdf+xml", "xml", "rdf", "application/xml"),
+    ),
 ]
 RESULT_FORMATS = [
-    Format("json", "application/sparql-results+json", "srj", results=ox.QueryResultsFormat.JSON),
-    Format("xml", "application/sparql-results+xml", "srx", results=ox.QueryResultsFormat.XML),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        "srj",
+        results=ox.QueryResultsFormat.JSON,
+        aliases=("srj", "application/json"),
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        "srx",
+        results=ox.QueryResultsFormat.XML,
+        aliases=("srx", "application/xml"),
+    ),
     Format("csv", "text/csv", "csv", results=ox.QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", "tsv", results=ox.QueryResultsFormat.TSV),
 ]

@@ -99,21 +99,30 @@ def candidates(graph_result: bool) -> list[Format]:
 
 
 def choose_format(
-    graph_result: bool, format_param: str | None, best_match: Callable[[Sequence[str]], str | None]
+    graph_result: bool,
+    format_param: str | Sequence[str] | None,
+    best_match: Callable[[Sequence[str]], str | None],
 ) -> Format:
-    """The format asked for by ``format=`` (name or media type), else by ``Accept``."""
+    """The format asked for by ``format=`` (name or media type), else by ``Accept``.
+
+    ``format`` may be given several times (SPARQLWrapper sends ``format=json-ld&format=
+    application/ld+json``); the first value that names a fitting format wins.
+    """
     allowed = candidates(graph_result)
-    if format_param:
+    wanted = [format_param] if isinstance(format_param, str) else list(format_param or [])
+    wanted = [w.strip().lower() for w in wanted if w and w.strip()]
+    for value in wanted:
         for f in allowed:
-            if format_param.lower() in (f.name, f.media_type):
+            if value in (f.name, f.media_type, *f.aliases):
                 return f
+    if wanted:
         kind = "CONSTRUCT/DESCRIBE" if graph_result else "SELECT/ASK"
         names = ", ".join(f.name for f in allowed)
-        raise ProtocolError(
-            406, f"format {format_param!r} does not fit a {kind} result; use {names}"
-        )
-    media = best_match([f.media_type for f in allowed])
-    return next((f for f in allowed if f.media_type == media), allowed[0])
+        raise ProtocolError(406, f"format {wanted[0]!r} does not fit a {kind} result; use {names}")
+    media = [f.media_type for f in allowed]
+    media += [a for f in allowed for a in f.aliases if "/" in a and a not in media]
+    best = best_match(media)
+    return next((f for f in allowed if best in (f.media_type, *f.aliases)), allowed[0])
 
 
 def service_description(endpoint: str, fmt: Format | None = None) -> bytes:

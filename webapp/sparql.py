@@ -38,14 +38,14 @@ def sparql() -> Response:
             return _update(req.update)
         if req.query is None:
             fmt = choose_format(
-                True, request.args.get("format"), request.accept_mimetypes.best_match
+                True, request.args.getlist("format"), request.accept_mimetypes.best_match
             )
             body = service_description(request.base_url, fmt if fmt.rdf else None)
             return Response(body, 200, mimetype=fmt.media_type)
         options = {
             "default_graphs": req.default_graphs,
             "named_graphs": req.named_graphs,
-            "format_param": request.values.get("format"),
+            "format_param": request.values.getlist("format"),
             "accept": request.headers.get("Accept"),
         }
         pool = current_app.extensions.get("query_pool")

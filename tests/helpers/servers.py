@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -74,5 +75,91 @@ def oxigraph_server(location: Path | None = None) -> Iterator[str]:
     try:
         wait_for(f"{base}/query?query=ASK%7B%7D", process)
         yield base
+    finally:
+        stop(process)
+
+
+@dataclass(frozen=True)
+class VirtuosoServer:
+    """A running Virtuoso: its public endpoint, the Digest-protected one, the DBA login."""
+
+    base: str
+    isql_port: int
+    user: str = "dba"
+    password: str = "dba"
+
+    @property
+    def sparql(self) -> str:
+        """The anonymous endpoint (queries; updates only if SPARQL_UPDATE is granted)."""
+        return f"{self.base}/sparql"
+
+    @property
+    def sparql_auth(self) -> str:
+        """The endpoint that takes HTTP Digest credentials (updates as the DBA)."""
+        return f"{self.base}/sparql-auth"
+
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{isql}
+DisableUnixSocket = 1
+MaxClientConnections = 8
+CheckpointInterval = 0
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+DirsAllowed = {d}
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+MaxClientConnections = 8
+ServerThreads = 8
+EnabledDavVSP = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+def virtuoso_binary() -> str:
+    """Debian's ``virtuoso-t`` (package virtuoso-opensource-7-bin)."""
+    found = shutil.which("virtuoso-t")
+    if not found:
+        raise RuntimeError("Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)")
+    return found
+
+
+@contextmanager
+def virtuoso(directory: Path) -> Iterator[VirtuosoServer]:
+    """Run Virtuoso on free loopback ports with its database in ``directory``; stop it after."""
+    directory.mkdir(parents=True, exist_ok=True)
+    isql, http = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.format(d=directory, isql=isql, http=http))
+    process = subprocess.Popen(
+        [virtuoso_binary(), "+foreground", "+configfile", str(ini)],
+        cwd=directory,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    server = VirtuosoServer(f"http://127.0.0.1:{http}", isql)
+    try:
+        wait_for(f"{server.sparql}?query=ASK%7B%7D", process, timeout=120)
+        yield server
     finally:
         stop(process)

@@ -1,5 +1,5 @@
 """One contract, every store: the same writes and queries give the same answers on the embedded
-Oxigraph store (memory and disk) and on a real Oxigraph server."""
+Oxigraph store (memory and disk), on a real Oxigraph server and on a real Virtuoso."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
 
 from ..conftest import DATA, TEST_SOURCE
-from ..helpers.servers import oxigraph_server
+from ..helpers.servers import oxigraph_server, virtuoso
 
 ID = "https://w3id.org/dialogue-kg/id/"
 DKG = "https://w3id.org/dialogue-kg/ontology#"
@@ -46,12 +46,31 @@ def answer(result: object) -> object:
     return [tuple(str(row[v]) for v in result.variables) for row in result]  # type: ignore[attr-defined]
 
 
-@pytest.fixture(params=["memory", "disk", pytest.param("remote", marks=pytest.mark.server)])
+@pytest.fixture(
+    params=[
+        "memory",
+        "disk",
+        pytest.param("remote", marks=pytest.mark.server),
+        pytest.param("virtuoso", marks=pytest.mark.server),
+    ]
+)
 def store_settings(
     request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
 ) -> Iterator[Settings]:
-    if request.param != "remote":
+    if request.param in ("memory", "disk"):
         yield replace(settings, store=request.param)
+        return
+    if request.param == "virtuoso":
+        # Queries anonymously on /sparql; updates as the DBA on /sparql-auth (HTTP Digest).
+        with virtuoso(tmp_path / "virtuoso") as server:
+            yield replace(
+                settings,
+                store="remote",
+                remote_query_url=server.sparql,
+                remote_update_url=server.sparql_auth,
+                remote_user=server.user,
+                remote_password=server.password,
+            )
         return
     with oxigraph_server(tmp_path / "oxigraph") as base:
         yield replace(
