@@ -110,7 +110,7 @@ def start_dialogue_kg(data_dir: Path, workers: int, threads: int) -> Server:
     """``dialogue-kg serve`` on the archive (its store is rebuilt from the journal at start)."""
     server = Server(
         "dialogue-kg",
-        [sys.executable, "-m", "dialogue_kg.cli", "serve"],
+        [sys.executable, "-m", "dialogue_kg", "serve"],
         "/sparql",
         {
             "DKG_DATA_DIR": str(data_dir),

@@ -593,7 +593,3 @@ def audit(
             f"{e.revision:>6}  {e.time[:19]}  {e.archivist:<16} +{e.added} -{e.removed}  "
             f"{source}  {e.comment or ''}".rstrip()
         )
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -33,7 +33,7 @@ def serve_subprocess(
         environ["DKG_GRAPH_DATA"] = str(graph_data)
     environ.update(env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "dialogue_kg.cli", "serve"],
+        [sys.executable, "-m", "dialogue_kg", "serve"],
         env=environ,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -100,7 +100,7 @@ def test_sigkill_during_saves(tmp_path: Path):
             assert response.status == 200
 
     verify = subprocess.run(
-        [sys.executable, "-m", "dialogue_kg.cli", "verify", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "dialogue_kg", "verify", "--data-dir", str(data_dir)],
         capture_output=True,
         text=True,
         env={"DKG_GRAPH_DATA": str(empty), "PATH": "/usr/bin:/bin"},
