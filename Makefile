@@ -37,6 +37,7 @@ bench: $(VENV)/.installed  ## benchmarks; results in bench/results/
 translations: $(VENV)/.installed  ## extract UI strings, update and compile the catalogues
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -w 100 -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations -w 100 --no-fuzzy-matching
+	$(BIN)/python webapp/translations/transliterate.py
 	$(BIN)/pybabel compile -d webapp/translations --statistics
 
 clean:
