@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 from SPARQLWrapper import DIGEST, JSON, N3, POST, SPARQLWrapper
@@ -24,6 +27,10 @@ from ..namespaces import Minter
 from .base import QuadStore, QueryResult, StoreError
 
 _BATCH = 2_000
+# SPARQLWrapper's DIGEST mode installs a process-wide urllib opener (with a Digest handler that
+# raises on any other challenge, e.g. ``Bearer``); requests are run under this lock and the
+# previous opener is put back afterwards, so other urllib users in the process are unaffected.
+_OPENER_LOCK = threading.Lock()
 
 
 class RemoteStore(QuadStore):
@@ -57,13 +64,13 @@ class RemoteStore(QuadStore):
     def _send(self, client: SPARQLWrapper) -> bytes:
         """Run a request; on 401 with credentials, retry once with HTTP Digest."""
         try:
-            return client.query().response.read()
+            return _run(client)
         except Unauthorized:
             if not self.user or self._digest:
                 raise
             self._digest = True
             client.setHTTPAuth(DIGEST)
-            return client.query().response.read()
+            return _run(client)
 
     def _hide_foreign_graphs(self) -> str:
         """Virtuoso pragmas that keep its own graphs out of the archive's queries ('' elsewhere).
@@ -82,8 +89,9 @@ class RemoteStore(QuadStore):
         client.setReturnFormat(JSON)
         client.setOnlyConneg(True)
         try:
-            response = client.query()
-            body = response.response.read()
+            with _kept_opener():
+                response = client.query()
+                body = response.response.read()
         except (SPARQLWrapperException, OSError) as exc:
             raise StoreError(f"remote query failed: {exc}") from exc
         self._prologue = ""
@@ -193,6 +201,23 @@ class RemoteStore(QuadStore):
 
     def _is_empty(self) -> bool:
         return not bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {self._own('g')} }}"))
+
+
+@contextmanager
+def _kept_opener() -> Iterator[None]:
+    """Leave urllib's global opener as it was, whatever SPARQLWrapper installs meanwhile."""
+    with _OPENER_LOCK:
+        previous = urllib.request._opener  # noqa: SLF001 - restoring what SPARQLWrapper replaces
+        try:
+            yield
+        finally:
+            urllib.request.install_opener(previous)
+
+
+def _run(client: SPARQLWrapper) -> bytes:
+    """Send the request and read the body."""
+    with _kept_opener():
+        return client.query().response.read()
 
 
 def _pattern(q: ox.Quad) -> str:

@@ -66,7 +66,7 @@ def _pages(app, revision: int) -> list[str]:
     urls = set()
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
-            if rule.rule.startswith(("/logout", "/dumps", "/.well-known")):
+            if rule.rule.startswith(("/logout", "/dumps", "/.well-known", "/sparql")):
                 continue
             urls.add(rule.rule)
     for kind in ("agreement", "person", "meeting"):
