@@ -222,3 +222,11 @@ def test_diff_between_revisions(small: Archive) -> None:
     assert diff(small, 3, 2).removed == d.added
     with pytest.raises(ValueError, match="no revision 9"):
         diff(small, 1, 9)
+
+
+def test_provenance_times_are_canonical_xsd_datetimes() -> None:
+    from dialogue_kg.provenance import canonical_datetime
+
+    assert canonical_datetime("2026-11-23T14:20:05.094480Z") == "2026-11-23T14:20:05.09448Z"
+    assert canonical_datetime("2026-11-23T14:20:05.000000Z") == "2026-11-23T14:20:05Z"
+    assert canonical_datetime("2026-11-23T14:20:05.123456Z") == "2026-11-23T14:20:05.123456Z"
