@@ -48,3 +48,12 @@ def chromium():
 
     with launch() as browser:
         yield browser
+
+
+@pytest.fixture(scope="session")
+def curated(tmp_path_factory: pytest.TempPathFactory):
+    """An archive initialised from the ontology and graph_data/, as on first start (one per
+    session, shared read-only by every test that asks for it)."""
+    settings = Settings.from_env({}, data_dir=str(tmp_path_factory.mktemp("curated")))
+    with Archive.open(settings) as archive:
+        yield archive

@@ -16,14 +16,13 @@ from dialogue_kg.archive import Archive
 from webapp import create_app
 
 from ..conftest import DATA, TEST_SOURCE
-from ..graph_data.conftest import curated  # noqa: F401 - the session's curated archive
 
 ID = "https://w3id.org/dialogue-kg/id/"
 SAVED = queries.catalogue()
 
 
 @pytest.fixture(scope="module")
-def client(curated):  # noqa: F811
+def client(curated):
     return create_app({"TESTING": True}, archive=curated).test_client()
 
 

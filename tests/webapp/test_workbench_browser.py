@@ -7,7 +7,6 @@ import pytest
 
 from webapp import create_app
 
-from ..graph_data.conftest import curated  # noqa: F401 - the session's curated archive
 from ..helpers.browser import open_page
 from ..helpers.live import serve_app
 
@@ -20,7 +19,7 @@ VISIBLE_EDITOR = (
 
 
 @pytest.fixture(scope="module")
-def live(curated):  # noqa: F811
+def live(curated):
     with serve_app(create_app({"TESTING": True}, archive=curated)) as base:
         yield base
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.graph_data.conftest import curated  # noqa: F401 - the session fixture, shared here
 from webapp import create_app
 
 EVIL = "<img src=x onerror=alert(1)>"
@@ -25,7 +24,7 @@ EVIL_TTL = f"""
 
 
 @pytest.fixture(scope="session")
-def curated_app(curated):  # noqa: F811
+def curated_app(curated):
     """The app over the curated archive (read-only use)."""
     return create_app({"TESTING": True}, archive=curated)
 
