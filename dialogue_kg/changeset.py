@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,47 @@ _POSITION = re.compile(r"line (\d+) column (\d+)")
 
 class InputError(ValueError):
     """RDF input that cannot become a change set; the message says where and why."""
+
+
+class Statements(Sequence[ox.Triple]):
+    """The statements of one parsed graph kept as N-Quads text (as a sequence of triples).
+
+    A bulk load writes this text to the journal and the store without a Python object per
+    statement; the triples are parsed back only when something iterates them (validation).
+    ``text`` holds one N-Quads line per parsed statement, in document order (duplicates kept),
+    each ending with ``suffix`` (the source graph's name, a full stop and a line break).
+    """
+
+    def __init__(self, text: bytes, suffix: bytes) -> None:
+        self.text = text
+        self.suffix = suffix
+        self._count = text.count(b"\n")
+        self._triples: list[ox.Triple] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._parsed())
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 - Sequence protocol
+        return self._parsed()[index]
+
+    def _parsed(self) -> list[ox.Triple]:
+        if self._triples is None:
+            quads = ox.parse(self.text, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self._triples = [q.triple for q in quads]
+        return self._triples
+
+    def nquads(self, graph: str) -> bytes:
+        """The statements as N-Quads lines in ``graph`` (an IRI)."""
+        return self.text.replace(self.suffix, f" <{graph}> .\n".encode())
+
+    def keys(self) -> set[bytes]:
+        """Each distinct triple as its N-Triples line (without the newline)."""
+        keys = set(self.text.replace(self.suffix, b" .\n").split(b"\n"))
+        keys.discard(b"")
+        return keys
 
 
 @dataclass
@@ -131,12 +173,18 @@ def changesets_from_quads(
     sources: list[str] | None = None,
     comment: str | None = None,
     name: str = "input",
+    bulk: bool = True,
 ) -> list[ChangeSet]:
     """Group parsed quads into change sets: one per named graph, plus the loose triples.
 
     In a dataset with named graphs, default-graph triples about a graph name describe that graph
-    (``dct:source``, ``rdfs:comment``) and become its change set's source and comment.
+    (``dct:source``, ``rdfs:comment``) and become its change set's source and comment. With
+    ``bulk`` (and no blank nodes in the input) statements are kept as :class:`Statements` text.
     """
+    if bulk:
+        fast = _bulk_changesets(quads, sources=sources, comment=comment, name=name)
+        if fast is not None:
+            return fast
     skolem = Skolemizer(minter)
     default: list[ox.Quad] = []
     graphs: dict[str, list[ox.Triple]] = {}
@@ -149,7 +197,22 @@ def changesets_from_quads(
         else:
             graphs.setdefault(g.value, []).append(skolem.triple(q))
     meta: dict[str, ChangeSet] = {g: ChangeSet(imported_graph=g) for g in graphs}
-    loose: list[ox.Triple] = []
+    loose = [skolem.triple(q) for q in _describe(default, meta, name)]
+    result: list[ChangeSet] = []
+    if loose:
+        result.append(ChangeSet(added=loose, sources=list(sources or []), comment=comment))
+    for g, triples in graphs.items():
+        cs = meta[g]
+        cs.added = triples
+        cs.sources = cs.sources or list(sources or [])
+        cs.comment = cs.comment or comment
+        result.append(cs)
+    return result
+
+
+def _describe(default: list[ox.Quad], meta: dict[str, ChangeSet], name: str) -> list[ox.Quad]:
+    """Take the graph descriptions out of the default-graph quads; return the loose ones."""
+    loose: list[ox.Quad] = []
     for q in default:
         s = q.subject
         if isinstance(s, ox.NamedNode) and s.value in meta:
@@ -165,13 +228,55 @@ def changesets_from_quads(
                     f"(an IRI) and rdfs:comment; found <{p}>"
                 )
         else:
-            loose.append(skolem.triple(q))
+            loose.append(q)
+    return loose
+
+
+def _bulk_changesets(
+    quads: list[ox.Quad],
+    *,
+    sources: list[str] | None,
+    comment: str | None,
+    name: str,
+) -> list[ChangeSet] | None:
+    """:func:`changesets_from_quads` with statements serialised natively per graph, or None
+    when the input has blank nodes (they need skolemising, statement by statement)."""
+    groups: dict[object, list[ox.Quad]] = {}
+    for q in quads:
+        g = q.graph_name
+        members = groups.get(g)
+        if members is None:
+            members = groups[g] = []
+        members.append(q)
+    default: list[ox.Quad] = []
+    texts: dict[str, Statements] = {}
+    for g, members in groups.items():
+        if type(g) is ox.DefaultGraph:
+            default = members
+        elif type(g) is not ox.NamedNode:
+            raise InputError(f"{name}: named graphs must have IRIs, not blank node names")
+        else:
+            text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
+            if b"_:" in text:
+                return None
+            texts[g.value] = Statements(text, f" {g} .\n".encode())
+    meta = {g: ChangeSet(imported_graph=g) for g in texts}
+    loose = _describe(default, meta, name)
     result: list[ChangeSet] = []
     if loose:
-        result.append(ChangeSet(added=loose, sources=list(sources or []), comment=comment))
-    for g, triples in graphs.items():
+        text = ox.serialize(loose, format=ox.RdfFormat.N_QUADS)
+        if b"_:" in text:
+            return None
+        result.append(
+            ChangeSet(
+                added=Statements(text, b" .\n"),  # type: ignore[arg-type]
+                sources=list(sources or []),
+                comment=comment,
+            )
+        )
+    for g, statements in texts.items():
         cs = meta[g]
-        cs.added = triples
+        cs.added = statements  # type: ignore[assignment]
         cs.sources = cs.sources or list(sources or [])
         cs.comment = cs.comment or comment
         result.append(cs)
@@ -186,8 +291,10 @@ def read_changesets(
     sources: list[str] | None = None,
     comment: str | None = None,
     name: str | None = None,
+    bulk: bool = True,
 ) -> list[ChangeSet]:
-    """Change sets from a file (path) or bytes in any RDF format."""
+    """Change sets from a file (path) or bytes in any RDF format (``bulk``: see
+    :func:`changesets_from_quads`)."""
     if isinstance(source, bytes):
         data, label = source, name or "input"
         rdffmt = rdf_format(fmt)
@@ -200,5 +307,10 @@ def read_changesets(
         except OSError as exc:
             raise InputError(f"{label}: {exc.strerror}") from None
     return changesets_from_quads(
-        parse(data, rdffmt, label), minter, sources=sources, comment=comment, name=label
+        parse(data, rdffmt, label),
+        minter,
+        sources=sources,
+        comment=comment,
+        name=label,
+        bulk=bulk,
     )

@@ -62,6 +62,7 @@ class Draft:
     sources: list[str] = field(default_factory=list)
     comment: str | None = None
     imported_graph: str | None = None
+    added_nquads: bytes = b""  # more asserted statements, as N-Quads lines (bulk loads)
 
 
 @dataclass
@@ -162,6 +163,8 @@ def encode(draft: Draft, prev: str | None, batch: tuple[int, int] | None) -> tup
         parts.append(("".join(f"D {line} .\n" for line in draft.removed)).encode())
     if draft.added:
         parts.append(("".join(f"A {line} .\n" for line in draft.added)).encode())
+    if draft.added_nquads:
+        parts.append(b"A " + draft.added_nquads[:-1].replace(b"\n", b"\nA ") + b"\n")
     parts.append(b"TC .\n")
     rest = b"".join(parts)
     digest = hashlib.sha256(head_bytes + rest).hexdigest()

@@ -127,6 +127,27 @@ class QuadStore(ABC):
         self._write(remove, add)
         return stats
 
+    def apply_nquads(
+        self,
+        graph: ox.NamedNode,
+        nquads: bytes,
+        provenance: Iterable[ox.Quad] = (),
+        *,
+        unseen: bool = False,
+    ) -> ApplyStats:
+        """:meth:`apply` for statements given as N-Quads text in ``graph`` (a bulk load).
+
+        ``unseen`` is the caller's word that no data graph holds any of these triples, so no
+        statement needs checking; stores that can load text natively then do so.
+        """
+        added = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS, lenient=True))
+        return self.apply(graph, added, [], provenance)
+
+    def data_keys(self, limit: int) -> set[bytes] | None:  # noqa: ARG002 - see subclasses
+        """Every triple held outside the provenance graph, as an N-Triples line without its
+        line break; None when the store holds more than ``limit`` quads (or cannot tell)."""
+        return None
+
     def describe(self, subjects: Iterable[str]) -> list[ox.Triple]:
         """Every current statement whose subject is one of ``subjects``."""
         out: list[ox.Triple] = []
