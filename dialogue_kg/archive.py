@@ -193,7 +193,7 @@ class Archive:
                 )
                 added: list[ox.Quad] | bytes
                 if isinstance(cs.added, Statements):
-                    added = draft.added_nquads = cs.added.nquads(iri)
+                    added = draft.added_ntriples = cs.added.text
                 else:
                     graph = ox.NamedNode(iri)
                     added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
@@ -208,9 +208,10 @@ class Archive:
                 removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
                 if isinstance(added, bytes):
                     if fresh and not removed:
-                        self._apply_nquads(record, added)
+                        self._apply_ntriples(record, added)
                         continue
-                    added = list(ox.parse(added, format=ox.RdfFormat.N_QUADS, lenient=True))
+                    graph = ox.NamedNode(record.changeset)
+                    added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
                 self._apply(record, added, removed)
             return records
 
@@ -325,11 +326,11 @@ class Archive:
         _apply_to(self.store, record, self.minter, added, removed)
         record.body = b""
 
-    def _apply_nquads(self, record: Record, nquads: bytes) -> None:
-        """Apply a record whose statements no data graph holds yet, from their N-Quads text."""
+    def _apply_ntriples(self, record: Record, ntriples: bytes) -> None:
+        """Apply a record whose statements no data graph holds yet, from their N-Triples text."""
         n_added, n_removed = record.counts()
         provenance = changeset_quads(record, self.minter, n_added, n_removed)
-        self.store.apply_nquads(ox.NamedNode(record.changeset), nquads, provenance, unseen=True)
+        self.store.apply_ntriples(ox.NamedNode(record.changeset), ntriples, provenance)
         record.body = b""
 
 
@@ -357,7 +358,7 @@ def _unseen(store: QuadStore, changesets: list[ChangeSet]) -> list[bool]:
             keys = cs.added.keys()
         else:
             text = ox.serialize(list(cs.added), format=ox.RdfFormat.N_TRIPLES)
-            keys = set(text.split(b"\n"))
+            keys = set(text.split(b" .\n"))
             keys.discard(b"")
         flags[i] = bulk and seen.isdisjoint(keys)
         seen.update(keys)

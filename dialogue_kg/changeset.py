@@ -7,6 +7,8 @@ every statement can later be found, retracted and compared across stores and rev
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 import uuid
 from collections.abc import Iterator, Sequence
@@ -25,6 +27,7 @@ _SOURCE_PREDICATES = {DCT_SOURCE, PROV_DERIVED}
 _COMMENT_PREDICATES = {RDFS_COMMENT, DCT_DESCRIPTION}
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
+_GRAPH_NAME = operator.attrgetter("graph_name")
 
 
 class InputError(ValueError):
@@ -32,18 +35,16 @@ class InputError(ValueError):
 
 
 class Statements(Sequence[ox.Triple]):
-    """The statements of one parsed graph kept as N-Quads text (as a sequence of triples).
+    """The statements of one parsed graph kept as N-Triples text (as a sequence of triples).
 
     A bulk load writes this text to the journal and the store without a Python object per
     statement; the triples are parsed back only when something iterates them (validation).
-    ``text`` holds one N-Quads line per parsed statement, in document order (duplicates kept),
-    each ending with ``suffix`` (the source graph's name, a full stop and a line break).
+    ``text`` holds one N-Triples line per parsed statement, in document order, duplicates kept.
     """
 
-    def __init__(self, text: bytes, suffix: bytes) -> None:
+    def __init__(self, text: bytes, count: int) -> None:
         self.text = text
-        self.suffix = suffix
-        self._count = text.count(b"\n")
+        self._count = count
         self._triples: list[ox.Triple] | None = None
 
     def __len__(self) -> int:
@@ -57,17 +58,13 @@ class Statements(Sequence[ox.Triple]):
 
     def _parsed(self) -> list[ox.Triple]:
         if self._triples is None:
-            quads = ox.parse(self.text, format=ox.RdfFormat.N_QUADS, lenient=True)
+            quads = ox.parse(self.text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
             self._triples = [q.triple for q in quads]
         return self._triples
 
-    def nquads(self, graph: str) -> bytes:
-        """The statements as N-Quads lines in ``graph`` (an IRI)."""
-        return self.text.replace(self.suffix, f" <{graph}> .\n".encode())
-
     def keys(self) -> set[bytes]:
-        """Each distinct triple as its N-Triples line (without the newline)."""
-        keys = set(self.text.replace(self.suffix, b" .\n").split(b"\n"))
+        """Each distinct triple as its N-Triples line, without the closing `` .`` and newline."""
+        keys = set(self.text.split(b" .\n"))
         keys.discard(b"")
         return keys
 
@@ -242,12 +239,12 @@ def _bulk_changesets(
     """:func:`changesets_from_quads` with statements serialised natively per graph, or None
     when the input has blank nodes (they need skolemising, statement by statement)."""
     groups: dict[object, list[ox.Quad]] = {}
-    for q in quads:
-        g = q.graph_name
+    for g, run in itertools.groupby(quads, key=_GRAPH_NAME):
         members = groups.get(g)
         if members is None:
-            members = groups[g] = []
-        members.append(q)
+            groups[g] = list(run)
+        else:
+            members.extend(run)
     default: list[ox.Quad] = []
     texts: dict[str, Statements] = {}
     for g, members in groups.items():
@@ -259,7 +256,10 @@ def _bulk_changesets(
             text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
             if b"_:" in text:
                 return None
-            texts[g.value] = Statements(text, f" {g} .\n".encode())
+            # Every line ends with the graph name, " ." and the line break, and nothing else
+            # in a line can (a literal's line breaks are escaped): now N-Triples.
+            text = text.replace(f" {g} .\n".encode(), b" .\n")
+            texts[g.value] = Statements(text, len(members))
     meta = {g: ChangeSet(imported_graph=g) for g in texts}
     loose = _describe(default, meta, name)
     result: list[ChangeSet] = []
@@ -269,7 +269,7 @@ def _bulk_changesets(
             return None
         result.append(
             ChangeSet(
-                added=Statements(text, b" .\n"),  # type: ignore[arg-type]
+                added=Statements(text, len(loose)),  # type: ignore[arg-type]
                 sources=list(sources or []),
                 comment=comment,
             )

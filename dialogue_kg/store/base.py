@@ -127,25 +127,20 @@ class QuadStore(ABC):
         self._write(remove, add)
         return stats
 
-    def apply_nquads(
-        self,
-        graph: ox.NamedNode,
-        nquads: bytes,
-        provenance: Iterable[ox.Quad] = (),
-        *,
-        unseen: bool = False,
+    def apply_ntriples(
+        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad] = ()
     ) -> ApplyStats:
-        """:meth:`apply` for statements given as N-Quads text in ``graph`` (a bulk load).
-
-        ``unseen`` is the caller's word that no data graph holds any of these triples, so no
-        statement needs checking; stores that can load text natively then do so.
-        """
-        added = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS, lenient=True))
+        """Assert statements given as N-Triples text in ``graph``, for a caller that knows no
+        data graph holds any of them (a bulk load): nothing needs checking statement by
+        statement, and a store that can load text natively does so."""
+        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         return self.apply(graph, added, [], provenance)
 
     def data_keys(self, limit: int) -> set[bytes] | None:  # noqa: ARG002 - see subclasses
         """Every triple held outside the provenance graph, as an N-Triples line without its
-        line break; None when the store holds more than ``limit`` quads (or cannot tell)."""
+        closing `` .`` and line break; None when the store holds more than ``limit`` quads (or
+        the store cannot tell cheaply)."""
         return None
 
     def describe(self, subjects: Iterable[str]) -> list[ox.Triple]:

@@ -63,22 +63,20 @@ class OxigraphStore(QuadStore):
         # len(Store) counts every quad (~50 ms at 1M); looking for one quad is O(1).
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
-    def apply_nquads(
-        self,
-        graph: ox.NamedNode,
-        nquads: bytes,
-        provenance: Iterable[ox.Quad] = (),
-        *,
-        unseen: bool = False,
+    def apply_ntriples(
+        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad] = ()
     ) -> ApplyStats:
-        """Unseen statements are loaded natively with their description, in one transaction."""
-        if not unseen:
-            return super().apply_nquads(graph, nquads, provenance)
-        description = ox.serialize(list(provenance), format=ox.RdfFormat.N_QUADS)
+        """Load the text natively into ``graph``, then add the change set's description.
+
+        Two transactions, statements first: the description (and with it the store's revision)
+        only appears once the statements are in, so a crash between the two leaves a store that
+        re-applies the record on the next start (a statement already in its own graph is kept).
+        """
         # The text was serialised by pyoxigraph from parsed terms: lenient parsing only skips
         # re-validating what is already known to be valid.
-        self.store.load(nquads + description, format=ox.RdfFormat.N_QUADS, lenient=True)
-        return ApplyStats(added=nquads.count(b"\n"))
+        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+        self.store.extend(list(provenance))
+        return ApplyStats(added=ntriples.count(b"\n"))
 
     def data_keys(self, limit: int) -> set[bytes] | None:
         """Read every quad once (at most ``limit`` of them) and keep the data triples."""
@@ -87,7 +85,7 @@ class OxigraphStore(QuadStore):
             return None
         prov = self.provenance_graph
         triples = [q.triple for q in quads if q.graph_name != prov]
-        keys = set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).split(b"\n"))
+        keys = set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).split(b" .\n"))
         keys.discard(b"")
         return keys
 
