@@ -330,7 +330,7 @@ class Archive:
         """Apply a record whose statements no data graph holds yet, from their N-Triples text."""
         n_added, n_removed = record.counts()
         provenance = changeset_quads(record, self.minter, n_added, n_removed)
-        self.store.apply_ntriples(ox.NamedNode(record.changeset), ntriples, provenance)
+        self.store.apply_ntriples(ox.NamedNode(record.changeset), ntriples, provenance, n_added)
         record.body = b""
 
 

@@ -125,8 +125,13 @@ def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat
 
 def parse(data: bytes, fmt: ox.RdfFormat, name: str = "input") -> list[ox.Quad]:
     """Parse RDF; a syntax error becomes an InputError naming the line and column."""
+    return list(_stream(data, fmt, name))
+
+
+def _stream(data: bytes, fmt: ox.RdfFormat, name: str) -> Iterator[ox.Quad]:
+    """The quads of the input as they are parsed, syntax errors as in :func:`parse`."""
     try:
-        return list(ox.parse(data, format=fmt))
+        yield from ox.parse(data, format=fmt)
     except SyntaxError as exc:
         message = str(exc)
         where = _POSITION.search(message)
@@ -170,18 +175,12 @@ def changesets_from_quads(
     sources: list[str] | None = None,
     comment: str | None = None,
     name: str = "input",
-    bulk: bool = True,
 ) -> list[ChangeSet]:
     """Group parsed quads into change sets: one per named graph, plus the loose triples.
 
     In a dataset with named graphs, default-graph triples about a graph name describe that graph
-    (``dct:source``, ``rdfs:comment``) and become its change set's source and comment. With
-    ``bulk`` (and no blank nodes in the input) statements are kept as :class:`Statements` text.
+    (``dct:source``, ``rdfs:comment``) and become its change set's source and comment.
     """
-    if bulk:
-        fast = _bulk_changesets(quads, sources=sources, comment=comment, name=name)
-        if fast is not None:
-            return fast
     skolem = Skolemizer(minter)
     default: list[ox.Quad] = []
     graphs: dict[str, list[ox.Triple]] = {}
@@ -230,37 +229,36 @@ def _describe(default: list[ox.Quad], meta: dict[str, ChangeSet], name: str) -> 
 
 
 def _bulk_changesets(
-    quads: list[ox.Quad],
+    data: bytes,
+    fmt: ox.RdfFormat,
     *,
     sources: list[str] | None,
     comment: str | None,
     name: str,
 ) -> list[ChangeSet] | None:
-    """:func:`changesets_from_quads` with statements serialised natively per graph, or None
-    when the input has blank nodes (they need skolemising, statement by statement)."""
-    groups: dict[object, list[ox.Quad]] = {}
-    for g, run in itertools.groupby(quads, key=_GRAPH_NAME):
-        members = groups.get(g)
-        if members is None:
-            groups[g] = list(run)
-        else:
-            members.extend(run)
+    """:func:`changesets_from_quads` of the parsed input, with the statements of each graph
+    serialised natively, run by run, as they are parsed (no Python object per statement
+    outlives its run). None when the input has blank nodes (they are skolemised statement by
+    statement) or blank-node graph names (the statement path reports them)."""
+    pieces: dict[str, list[bytes]] = {}
+    counts: dict[str, int] = {}
     default: list[ox.Quad] = []
-    texts: dict[str, Statements] = {}
-    for g, members in groups.items():
-        if type(g) is ox.DefaultGraph:
-            default = members
-        elif type(g) is not ox.NamedNode:
-            raise InputError(f"{name}: named graphs must have IRIs, not blank node names")
-        else:
-            text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
-            if b"_:" in text:
-                return None
-            # Every line ends with the graph name, " ." and the line break, and nothing else
-            # in a line can (a literal's line breaks are escaped): now N-Triples.
-            text = text.replace(f" {g} .\n".encode(), b" .\n")
-            texts[g.value] = Statements(text, len(members))
-    meta = {g: ChangeSet(imported_graph=g) for g in texts}
+    for g, run in itertools.groupby(_stream(data, fmt, name), key=_GRAPH_NAME):
+        kind = type(g)
+        if kind is ox.DefaultGraph:
+            default.extend(run)
+            continue
+        if kind is not ox.NamedNode:
+            return None
+        members = list(run)
+        text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
+        if b"_:" in text:
+            return None
+        # Every line ends with the graph name, " ." and the line break, and nothing else in a
+        # line can (line breaks in literals are escaped): this makes it N-Triples.
+        pieces.setdefault(g.value, []).append(text.replace(f" {g} .\n".encode(), b" .\n"))
+        counts[g.value] = counts.get(g.value, 0) + len(members)
+    meta = {g: ChangeSet(imported_graph=g) for g in pieces}
     loose = _describe(default, meta, name)
     result: list[ChangeSet] = []
     if loose:
@@ -274,9 +272,9 @@ def _bulk_changesets(
                 comment=comment,
             )
         )
-    for g, statements in texts.items():
+    for g, texts in pieces.items():
         cs = meta[g]
-        cs.added = statements  # type: ignore[assignment]
+        cs.added = Statements(b"".join(texts), counts[g])  # type: ignore[assignment]
         cs.sources = cs.sources or list(sources or [])
         cs.comment = cs.comment or comment
         result.append(cs)
@@ -293,8 +291,11 @@ def read_changesets(
     name: str | None = None,
     bulk: bool = True,
 ) -> list[ChangeSet]:
-    """Change sets from a file (path) or bytes in any RDF format (``bulk``: see
-    :func:`changesets_from_quads`)."""
+    """Change sets from a file (path) or bytes in any RDF format.
+
+    With ``bulk`` (the default) statements are kept as :class:`Statements` text unless the
+    input has blank nodes; ``bulk=False`` builds triple lists (same change sets, same journal).
+    """
     if isinstance(source, bytes):
         data, label = source, name or "input"
         rdffmt = rdf_format(fmt)
@@ -306,11 +307,10 @@ def read_changesets(
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"{label}: {exc.strerror}") from None
+    if bulk:
+        fast = _bulk_changesets(data, rdffmt, sources=sources, comment=comment, name=label)
+        if fast is not None:
+            return fast
     return changesets_from_quads(
-        parse(data, rdffmt, label),
-        minter,
-        sources=sources,
-        comment=comment,
-        name=label,
-        bulk=bulk,
+        parse(data, rdffmt, label), minter, sources=sources, comment=comment, name=label
     )

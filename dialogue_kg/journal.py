@@ -33,6 +33,7 @@ import pyoxigraph as ox
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 _END = b"\nTC .\n"
 _TX = b"TX .\n"
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
 class JournalError(Exception):
@@ -146,13 +147,14 @@ def _literal(text: str) -> str:
 def encode(draft: Draft, prev: str | None, batch: tuple[int, int] | None) -> tuple[bytes, str]:
     """Serialise a draft as one record; return its bytes and digest."""
     head, rest, digest, _ = _encode(draft, prev, batch)
-    return head + rest, digest
+    return head + b"".join(rest), digest
 
 
 def _encode(
     draft: Draft, prev: str | None, batch: tuple[int, int] | None
-) -> tuple[bytes, bytes, str, int]:
-    """A record as (header lines with the digest, the rest), its digest and statements added."""
+) -> tuple[bytes, list[bytes], str, int]:
+    """A record as its header lines (digest included) and the parts of the rest, its digest and
+    the number of statements it asserts. The parts are written as they are (no joined copy)."""
     head = [f"H id <{draft.changeset}> ."]
     if prev is not None:
         head.append(f"H prev {_literal(prev)} .")
@@ -179,11 +181,11 @@ def _encode(
         parts.append(b"A " + draft.added_ntriples.replace(b" .\n", graph)[:-2])
         added += draft.added_ntriples.count(b"\n")
     parts.append(b"TC .\n")
-    rest = b"".join(parts)
     hasher = hashlib.sha256(head_bytes)
-    hasher.update(rest)
+    for part in parts:
+        hasher.update(part)
     digest = hasher.hexdigest()
-    return head_bytes + f"H digest {_literal(digest)} .\n".encode(), rest, digest, added
+    return head_bytes + f"H digest {_literal(digest)} .\n".encode(), parts, digest, added
 
 
 def _header(head: bytes, revision: int, offset: int) -> tuple[dict[str, list[str]], str]:
@@ -404,13 +406,9 @@ class Journal:
         for i, draft in enumerate(drafts, start=1):
             head, rest, prev, added = _encode(draft, prev, (i, n) if n > 1 else None)
             pieces.append((head, rest, (added, len(draft.removed))))
-        payload = b"".join(part for head, rest, _ in pieces for part in (head, rest))
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, [part for head, rest, _ in pieces for part in (head, *rest)])
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -418,7 +416,7 @@ class Journal:
         # the caller, who applies them; a record without its body is re-read when needed).
         records, offset, prev = [], self._end, self.head
         for revision, (head, rest, counts) in enumerate(pieces, start=self.revision + 1):
-            end = offset + len(head) + len(rest)
+            end = offset + len(head) + sum(len(part) for part in rest)
             values, _ = _header(head, revision, offset)
             record = _record(values, revision, (offset, end), b"", counts)
             if record.prev != prev:
@@ -448,6 +446,22 @@ class Journal:
             fh.truncate(size)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+def _write_all(fd: int, buffers: list[bytes]) -> None:
+    """Write every buffer, in order, with as few system calls as the kernel allows."""
+    pending = [memoryview(b) for b in buffers if b]
+    first = 0
+    while first < len(pending):
+        written = os.writev(fd, pending[first : first + _IOV_MAX])
+        while written:
+            size = len(pending[first])
+            if written >= size:
+                written -= size
+                first += 1
+            else:
+                pending[first] = pending[first][written:]
+                written = 0
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -128,11 +128,11 @@ class QuadStore(ABC):
         return stats
 
     def apply_ntriples(
-        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad] = ()
+        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad], count: int
     ) -> ApplyStats:
-        """Assert statements given as N-Triples text in ``graph``, for a caller that knows no
-        data graph holds any of them (a bulk load): nothing needs checking statement by
-        statement, and a store that can load text natively does so."""
+        """Assert ``count`` statements given as N-Triples lines in ``graph``, for a caller that
+        knows no data graph holds any of them (a bulk load): nothing needs checking statement
+        by statement, and a store that can load text natively does so."""
         triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
         added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         return self.apply(graph, added, [], provenance)

@@ -64,7 +64,7 @@ class OxigraphStore(QuadStore):
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
 
     def apply_ntriples(
-        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad] = ()
+        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad], count: int
     ) -> ApplyStats:
         """Load the text natively into ``graph``, then add the change set's description.
 
@@ -76,7 +76,7 @@ class OxigraphStore(QuadStore):
         # re-validating what is already known to be valid.
         self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
         self.store.extend(list(provenance))
-        return ApplyStats(added=ntriples.count(b"\n"))
+        return ApplyStats(added=count)
 
     def data_keys(self, limit: int) -> set[bytes] | None:
         """Read every quad once (at most ``limit`` of them) and keep the data triples."""
