@@ -7,6 +7,8 @@ every statement can later be found, retracted and compared across stores and rev
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import operator
 import re
@@ -125,13 +127,15 @@ def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat
 
 def parse(data: bytes, fmt: ox.RdfFormat, name: str = "input") -> list[ox.Quad]:
     """Parse RDF; a syntax error becomes an InputError naming the line and column."""
-    return list(_stream(data, fmt, name))
+    with _input_errors(fmt, name):
+        return list(ox.parse(data, format=fmt))
 
 
-def _stream(data: bytes, fmt: ox.RdfFormat, name: str) -> Iterator[ox.Quad]:
-    """The quads of the input as they are parsed, syntax errors as in :func:`parse`."""
+@contextlib.contextmanager
+def _input_errors(fmt: ox.RdfFormat, name: str) -> Iterator[None]:
+    """Turn the parser's errors into InputErrors naming the input, line and column."""
     try:
-        yield from ox.parse(data, format=fmt)
+        yield
     except SyntaxError as exc:
         message = str(exc)
         where = _POSITION.search(message)
@@ -143,6 +147,19 @@ def _stream(data: bytes, fmt: ox.RdfFormat, name: str) -> Iterator[ox.Quad]:
         raise InputError(f"{name}: syntax error: {message}") from None
     except (ValueError, OSError) as exc:
         raise InputError(f"{name}: cannot read as {fmt.name}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a bulk parse makes many short-lived objects, none in
+    a reference cycle, and collections would only walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Skolemizer:
@@ -243,21 +260,22 @@ def _bulk_changesets(
     pieces: dict[str, list[bytes]] = {}
     counts: dict[str, int] = {}
     default: list[ox.Quad] = []
-    for g, run in itertools.groupby(_stream(data, fmt, name), key=_GRAPH_NAME):
-        kind = type(g)
-        if kind is ox.DefaultGraph:
-            default.extend(run)
-            continue
-        if kind is not ox.NamedNode:
-            return None
-        members = list(run)
-        text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
-        if b"_:" in text:
-            return None
-        # Every line ends with the graph name, " ." and the line break, and nothing else in a
-        # line can (line breaks in literals are escaped): this makes it N-Triples.
-        pieces.setdefault(g.value, []).append(text.replace(f" {g} .\n".encode(), b" .\n"))
-        counts[g.value] = counts.get(g.value, 0) + len(members)
+    with _input_errors(fmt, name), _gc_paused():
+        for g, run in itertools.groupby(ox.parse(data, format=fmt), key=_GRAPH_NAME):
+            kind = type(g)
+            if kind is ox.DefaultGraph:
+                default.extend(run)
+                continue
+            if kind is not ox.NamedNode:
+                return None
+            members = list(run)
+            text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
+            if b"_:" in text:
+                return None
+            # Every line ends with the graph name, " ." and the line break, and nothing else in
+            # a line can (line breaks in literals are escaped): this makes it N-Triples.
+            pieces.setdefault(g.value, []).append(text.replace(f" {g} .\n".encode(), b" .\n"))
+            counts[g.value] = counts.get(g.value, 0) + len(members)
     meta = {g: ChangeSet(imported_graph=g) for g in pieces}
     loose = _describe(default, meta, name)
     result: list[ChangeSet] = []
