@@ -191,9 +191,10 @@ class Archive:
                     comment=cs.comment,
                     imported_graph=cs.imported_graph,
                 )
-                added: list[ox.Quad] | bytes
+                added: list[ox.Quad] | Statements
                 if isinstance(cs.added, Statements):
-                    added = draft.added_ntriples = cs.added.text
+                    added = cs.added
+                    draft.added_lines = added.lines
                 else:
                     graph = ox.NamedNode(iri)
                     added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
@@ -206,9 +207,9 @@ class Archive:
                 records, changesets, added_by_cs, unseen, strict=True
             ):
                 removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
-                if isinstance(added, bytes):
+                if isinstance(added, Statements):
                     if fresh and not removed:
-                        self._apply_ntriples(record, added)
+                        self._apply_ntriples(record, added.ntriples())
                         continue
                     graph = ox.NamedNode(record.changeset)
                     added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
@@ -357,8 +358,7 @@ def _unseen(store: QuadStore, changesets: list[ChangeSet]) -> list[bool]:
         if isinstance(cs.added, Statements):
             keys = cs.added.keys()
         else:
-            text = ox.serialize(list(cs.added), format=ox.RdfFormat.N_TRIPLES)
-            keys = set(text.split(b" .\n"))
+            keys = set(ox.serialize(list(cs.added), format=ox.RdfFormat.N_TRIPLES).split(b" .\n"))
             keys.discard(b"")
         flags[i] = bulk and seen.isdisjoint(keys)
         seen.update(keys)

@@ -37,20 +37,20 @@ class InputError(ValueError):
 
 
 class Statements(Sequence[ox.Triple]):
-    """The statements of one parsed graph kept as N-Triples text (as a sequence of triples).
+    """The statements of one parsed graph kept as text (as a sequence of triples).
 
-    A bulk load writes this text to the journal and the store without a Python object per
-    statement; the triples are parsed back only when something iterates them (validation).
-    ``text`` holds one N-Triples line per parsed statement, in document order, duplicates kept.
+    A bulk load writes them to the journal and the store without a Python object per statement;
+    the triples are parsed back only when something iterates them (validation). ``lines`` holds
+    each parsed statement's N-Triples line without its closing `` .`` and line break, in
+    document order, duplicates kept.
     """
 
-    def __init__(self, text: bytes, count: int) -> None:
-        self.text = text
-        self._count = count
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
         self._triples: list[ox.Triple] | None = None
 
     def __len__(self) -> int:
-        return self._count
+        return len(self.lines)
 
     def __iter__(self) -> Iterator[ox.Triple]:
         return iter(self._parsed())
@@ -60,15 +60,17 @@ class Statements(Sequence[ox.Triple]):
 
     def _parsed(self) -> list[ox.Triple]:
         if self._triples is None:
-            quads = ox.parse(self.text, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            quads = ox.parse(self.ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             self._triples = [q.triple for q in quads]
         return self._triples
 
+    def ntriples(self) -> bytes:
+        """The statements as an N-Triples document."""
+        return b" .\n".join(self.lines) + b" .\n" if self.lines else b""
+
     def keys(self) -> set[bytes]:
-        """Each distinct triple as its N-Triples line, without the closing `` .`` and newline."""
-        keys = set(self.text.split(b" .\n"))
-        keys.discard(b"")
-        return keys
+        """The distinct triples, as their lines."""
+        return set(self.lines)
 
 
 @dataclass
@@ -257,8 +259,7 @@ def _bulk_changesets(
     serialised natively, run by run, as they are parsed (no Python object per statement
     outlives its run). None when the input has blank nodes (they are skolemised statement by
     statement) or blank-node graph names (the statement path reports them)."""
-    pieces: dict[str, list[bytes]] = {}
-    counts: dict[str, int] = {}
+    lines: dict[str, list[bytes]] = {}
     default: list[ox.Quad] = []
     with _input_errors(fmt, name), _gc_paused():
         for g, run in itertools.groupby(ox.parse(data, format=fmt), key=_GRAPH_NAME):
@@ -268,31 +269,38 @@ def _bulk_changesets(
                 continue
             if kind is not ox.NamedNode:
                 return None
-            members = list(run)
-            text = ox.serialize(members, format=ox.RdfFormat.N_QUADS)
+            text = ox.serialize(run, format=ox.RdfFormat.N_QUADS)
             if b"_:" in text:
                 return None
             # Every line ends with the graph name, " ." and the line break, and nothing else in
-            # a line can (line breaks in literals are escaped): this makes it N-Triples.
-            pieces.setdefault(g.value, []).append(text.replace(f" {g} .\n".encode(), b" .\n"))
-            counts[g.value] = counts.get(g.value, 0) + len(members)
-    meta = {g: ChangeSet(imported_graph=g) for g in pieces}
+            # a line can (line breaks in literals are escaped): splitting there gives the
+            # statements' N-Triples lines without their " .", and one empty string at the end.
+            run_lines = text.split(f" {g} .\n".encode())
+            run_lines.pop()
+            known = lines.get(g.value)
+            if known is None:
+                lines[g.value] = run_lines
+            else:
+                known.extend(run_lines)
+    meta = {g: ChangeSet(imported_graph=g) for g in lines}
     loose = _describe(default, meta, name)
     result: list[ChangeSet] = []
     if loose:
         text = ox.serialize(loose, format=ox.RdfFormat.N_QUADS)
         if b"_:" in text:
             return None
+        loose_lines = text.split(b" .\n")
+        loose_lines.pop()
         result.append(
             ChangeSet(
-                added=Statements(text, len(loose)),  # type: ignore[arg-type]
+                added=Statements(loose_lines),  # type: ignore[arg-type]
                 sources=list(sources or []),
                 comment=comment,
             )
         )
-    for g, texts in pieces.items():
+    for g, graph_lines in lines.items():
         cs = meta[g]
-        cs.added = Statements(b"".join(texts), counts[g])  # type: ignore[assignment]
+        cs.added = Statements(graph_lines)  # type: ignore[assignment]
         cs.sources = cs.sources or list(sources or [])
         cs.comment = cs.comment or comment
         result.append(cs)

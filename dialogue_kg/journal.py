@@ -63,8 +63,9 @@ class Draft:
     sources: list[str] = field(default_factory=list)
     comment: str | None = None
     imported_graph: str | None = None
-    # More asserted statements (bulk loads): N-Triples lines, asserted in the change set's graph.
-    added_ntriples: bytes = b""
+    # More asserted statements (bulk loads): N-Triples lines without their " ." and line break,
+    # asserted in the change set's graph.
+    added_lines: list[bytes] = field(default_factory=list)
 
 
 @dataclass
@@ -175,11 +176,10 @@ def _encode(
     if draft.added:
         parts.append(("".join(f"A {line} .\n" for line in draft.added)).encode())
     added = len(draft.added)
-    if draft.added_ntriples:
-        # Each line ends with " ." and its line break, and nothing else in a line can.
-        graph = f" <{draft.changeset}> .\nA ".encode()
-        parts.append(b"A " + draft.added_ntriples.replace(b" .\n", graph)[:-2])
-        added += draft.added_ntriples.count(b"\n")
+    if draft.added_lines:
+        end = f" <{draft.changeset}> .\n".encode()
+        parts.append(b"A " + (end + b"A ").join(draft.added_lines) + end)
+        added += len(draft.added_lines)
     parts.append(b"TC .\n")
     hasher = hashlib.sha256(head_bytes)
     for part in parts:

@@ -163,7 +163,7 @@ def test_appended_records_equal_the_records_read_back(journal: Journal, tmp_path
         changeset=f"{CS}2",
         agent=AGENT,
         time="2026-01-01T00:00:00Z",
-        added_ntriples=b'<urn:s:a> <urn:p> "a .\\n b" .\n<urn:s:b> <urn:p> <urn:o> .\n',
+        added_lines=[b'<urn:s:a> <urn:p> "a .\\n b"', b"<urn:s:b> <urn:p> <urn:o>"],
         removed=["<urn:s:1> <urn:p> <urn:o>"],
         sources=['"a literal source"'],
         comment="bulk",
