@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .changeset import ChangeSet, InputError, read_changesets
+from .changeset import ChangeSet, InputError, Statements, read_changesets
 from .config import Settings, ontology_dir
 from .guard import check as check_query
 from .journal import ConflictError, Draft, Journal, JournalError, Record
@@ -72,6 +72,7 @@ class Archive:
         self._lock = threading.RLock()
         self._refreshed_at = -1  # journal revision at the last refresh()
         self._validator: Validator | None = None
+        self.clock: Callable[[], datetime] = _utcnow  # transaction time (tests fix it)
 
     # -- opening ---------------------------------------------------------------------------------
 
@@ -195,28 +196,41 @@ class Archive:
                 violations = self.validator.validate(self.store, changesets)
                 if violations:
                     raise ValidationError(violations)
-            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            drafts, quads = [], []
+            now = self.clock().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            drafts, added_by_cs = [], []
             for i, cs in enumerate(changesets, start=self.journal.revision + 1):
                 iri = self.minter.changeset(i)
-                graph = ox.NamedNode(iri)
-                added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
-                quads.append(added)
-                drafts.append(
-                    Draft(
-                        changeset=iri,
-                        agent=agent_iri,
-                        time=now,
-                        added=[str(q) for q in added],
-                        removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
-                        sources=[f"<{s}>" for s in cs.sources],
-                        comment=cs.comment,
-                        imported_graph=cs.imported_graph,
-                    )
+                draft = Draft(
+                    changeset=iri,
+                    agent=agent_iri,
+                    time=now,
+                    removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
+                    sources=[f"<{s}>" for s in cs.sources],
+                    comment=cs.comment,
+                    imported_graph=cs.imported_graph,
                 )
+                added: list[ox.Quad] | Statements
+                if isinstance(cs.added, Statements):
+                    added = cs.added
+                    draft.added_lines = added.lines
+                else:
+                    graph = ox.NamedNode(iri)
+                    added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
+                    draft.added = [str(q) for q in added]
+                drafts.append(draft)
+                added_by_cs.append(added)
+            unseen = _unseen(self.store, changesets)
             records = self.journal.append(drafts)
-            for record, cs, added in zip(records, changesets, quads, strict=True):
+            for record, cs, added, fresh in zip(
+                records, changesets, added_by_cs, unseen, strict=True
+            ):
                 removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
+                if isinstance(added, Statements):
+                    if fresh and not removed:
+                        self._apply_ntriples(record, added.ntriples())
+                        continue
+                    graph = ox.NamedNode(record.changeset)
+                    added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
                 self._apply(record, added, removed)
             return records
 
@@ -330,6 +344,43 @@ class Archive:
     ) -> None:
         _apply_to(self.store, record, self.minter, added, removed)
         record.body = b""
+
+    def _apply_ntriples(self, record: Record, ntriples: bytes) -> None:
+        """Apply a record whose statements no data graph holds yet, from their N-Triples text."""
+        n_added, n_removed = record.counts()
+        provenance = changeset_quads(record, self.minter, n_added, n_removed)
+        self.store.apply_ntriples(ox.NamedNode(record.changeset), ntriples, provenance, n_added)
+        record.body = b""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _unseen(store: QuadStore, changesets: list[ChangeSet]) -> list[bool]:
+    """For each change set of a batch: True when it is a bulk load (:class:`Statements`) none of
+    whose triples the store or an earlier change set of the batch holds, so that applying it
+    needs no statement-by-statement check (the store keeps one copy of each triple)."""
+    flags = [False] * len(changesets)
+    if not any(isinstance(cs.added, Statements) for cs in changesets):
+        return flags
+    seen = store.data_keys(sum(len(cs.added) for cs in changesets))
+    if seen is None:
+        return flags
+    last = len(changesets) - 1
+    for i, cs in enumerate(changesets):
+        bulk = isinstance(cs.added, Statements) and not cs.removed
+        if i == last and not seen:
+            flags[i] = bulk
+            break
+        if isinstance(cs.added, Statements):
+            keys = cs.added.keys()
+        else:
+            keys = set(ox.serialize(list(cs.added), format=ox.RdfFormat.N_TRIPLES).split(b" .\n"))
+            keys.discard(b"")
+        flags[i] = bulk and seen.isdisjoint(keys)
+        seen.update(keys)
+    return flags
 
 
 def _apply_to(

@@ -7,8 +7,13 @@ every statement can later be found, retracted and compared across stores and rev
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import itertools
+import operator
 import re
 import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,10 +29,48 @@ _SOURCE_PREDICATES = {DCT_SOURCE, PROV_DERIVED}
 _COMMENT_PREDICATES = {RDFS_COMMENT, DCT_DESCRIPTION}
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
+_GRAPH_NAME = operator.attrgetter("graph_name")
 
 
 class InputError(ValueError):
     """RDF input that cannot become a change set; the message says where and why."""
+
+
+class Statements(Sequence[ox.Triple]):
+    """The statements of one parsed graph kept as text (as a sequence of triples).
+
+    A bulk load writes them to the journal and the store without a Python object per statement;
+    the triples are parsed back only when something iterates them (validation). ``lines`` holds
+    each parsed statement's N-Triples line without its closing `` .`` and line break, in
+    document order, duplicates kept.
+    """
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+        self._triples: list[ox.Triple] | None = None
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self._parsed())
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204 - Sequence protocol
+        return self._parsed()[index]
+
+    def _parsed(self) -> list[ox.Triple]:
+        if self._triples is None:
+            quads = ox.parse(self.ntriples(), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            self._triples = [q.triple for q in quads]
+        return self._triples
+
+    def ntriples(self) -> bytes:
+        """The statements as an N-Triples document."""
+        return b" .\n".join(self.lines) + b" .\n" if self.lines else b""
+
+    def keys(self) -> set[bytes]:
+        """The distinct triples, as their lines."""
+        return set(self.lines)
 
 
 @dataclass
@@ -86,8 +129,15 @@ def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat
 
 def parse(data: bytes, fmt: ox.RdfFormat, name: str = "input") -> list[ox.Quad]:
     """Parse RDF; a syntax error becomes an InputError naming the line and column."""
-    try:
+    with _input_errors(fmt, name):
         return list(ox.parse(data, format=fmt))
+
+
+@contextlib.contextmanager
+def _input_errors(fmt: ox.RdfFormat, name: str) -> Iterator[None]:
+    """Turn the parser's errors into InputErrors naming the input, line and column."""
+    try:
+        yield
     except SyntaxError as exc:
         message = str(exc)
         where = _POSITION.search(message)
@@ -99,6 +149,19 @@ def parse(data: bytes, fmt: ox.RdfFormat, name: str = "input") -> list[ox.Quad]:
         raise InputError(f"{name}: syntax error: {message}") from None
     except (ValueError, OSError) as exc:
         raise InputError(f"{name}: cannot read as {fmt.name}: {exc}") from None
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a bulk parse makes many short-lived objects, none in
+    a reference cycle, and collections would only walk them again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Skolemizer:
@@ -149,7 +212,22 @@ def changesets_from_quads(
         else:
             graphs.setdefault(g.value, []).append(skolem.triple(q))
     meta: dict[str, ChangeSet] = {g: ChangeSet(imported_graph=g) for g in graphs}
-    loose: list[ox.Triple] = []
+    loose = [skolem.triple(q) for q in _describe(default, meta, name)]
+    result: list[ChangeSet] = []
+    if loose:
+        result.append(ChangeSet(added=loose, sources=list(sources or []), comment=comment))
+    for g, triples in graphs.items():
+        cs = meta[g]
+        cs.added = triples
+        cs.sources = cs.sources or list(sources or [])
+        cs.comment = cs.comment or comment
+        result.append(cs)
+    return result
+
+
+def _describe(default: list[ox.Quad], meta: dict[str, ChangeSet], name: str) -> list[ox.Quad]:
+    """Take the graph descriptions out of the default-graph quads; return the loose ones."""
+    loose: list[ox.Quad] = []
     for q in default:
         s = q.subject
         if isinstance(s, ox.NamedNode) and s.value in meta:
@@ -165,13 +243,64 @@ def changesets_from_quads(
                     f"(an IRI) and rdfs:comment; found <{p}>"
                 )
         else:
-            loose.append(skolem.triple(q))
+            loose.append(q)
+    return loose
+
+
+def _bulk_changesets(
+    data: bytes,
+    fmt: ox.RdfFormat,
+    *,
+    sources: list[str] | None,
+    comment: str | None,
+    name: str,
+) -> list[ChangeSet] | None:
+    """:func:`changesets_from_quads` of the parsed input, with the statements of each graph
+    serialised natively, run by run, as they are parsed (no Python object per statement
+    outlives its run). None when the input has blank nodes (they are skolemised statement by
+    statement) or blank-node graph names (the statement path reports them)."""
+    lines: dict[str, list[bytes]] = {}
+    default: list[ox.Quad] = []
+    with _input_errors(fmt, name), _gc_paused():
+        for g, run in itertools.groupby(ox.parse(data, format=fmt), key=_GRAPH_NAME):
+            kind = type(g)
+            if kind is ox.DefaultGraph:
+                default.extend(run)
+                continue
+            if kind is not ox.NamedNode:
+                return None
+            text = ox.serialize(run, format=ox.RdfFormat.N_QUADS)
+            if b"_:" in text:
+                return None
+            # Every line ends with the graph name, " ." and the line break, and nothing else in
+            # a line can (line breaks in literals are escaped): splitting there gives the
+            # statements' N-Triples lines without their " .", and one empty string at the end.
+            run_lines = text.split(f" {g} .\n".encode())
+            run_lines.pop()
+            known = lines.get(g.value)
+            if known is None:
+                lines[g.value] = run_lines
+            else:
+                known.extend(run_lines)
+    meta = {g: ChangeSet(imported_graph=g) for g in lines}
+    loose = _describe(default, meta, name)
     result: list[ChangeSet] = []
     if loose:
-        result.append(ChangeSet(added=loose, sources=list(sources or []), comment=comment))
-    for g, triples in graphs.items():
+        text = ox.serialize(loose, format=ox.RdfFormat.N_QUADS)
+        if b"_:" in text:
+            return None
+        loose_lines = text.split(b" .\n")
+        loose_lines.pop()
+        result.append(
+            ChangeSet(
+                added=Statements(loose_lines),  # type: ignore[arg-type]
+                sources=list(sources or []),
+                comment=comment,
+            )
+        )
+    for g, graph_lines in lines.items():
         cs = meta[g]
-        cs.added = triples
+        cs.added = Statements(graph_lines)  # type: ignore[assignment]
         cs.sources = cs.sources or list(sources or [])
         cs.comment = cs.comment or comment
         result.append(cs)
@@ -186,8 +315,13 @@ def read_changesets(
     sources: list[str] | None = None,
     comment: str | None = None,
     name: str | None = None,
+    bulk: bool = True,
 ) -> list[ChangeSet]:
-    """Change sets from a file (path) or bytes in any RDF format."""
+    """Change sets from a file (path) or bytes in any RDF format.
+
+    With ``bulk`` (the default) statements are kept as :class:`Statements` text unless the
+    input has blank nodes; ``bulk=False`` builds triple lists (same change sets, same journal).
+    """
     if isinstance(source, bytes):
         data, label = source, name or "input"
         rdffmt = rdf_format(fmt)
@@ -199,6 +333,10 @@ def read_changesets(
             data = path.read_bytes()
         except OSError as exc:
             raise InputError(f"{label}: {exc.strerror}") from None
+    if bulk:
+        fast = _bulk_changesets(data, rdffmt, sources=sources, comment=comment, name=label)
+        if fast is not None:
+            return fast
     return changesets_from_quads(
         parse(data, rdffmt, label), minter, sources=sources, comment=comment, name=label
     )

@@ -33,6 +33,7 @@ import pyoxigraph as ox
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 _END = b"\nTC .\n"
 _TX = b"TX .\n"
+_IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
 class JournalError(Exception):
@@ -62,6 +63,9 @@ class Draft:
     sources: list[str] = field(default_factory=list)
     comment: str | None = None
     imported_graph: str | None = None
+    # More asserted statements (bulk loads): N-Triples lines without their " ." and line break,
+    # asserted in the change set's graph.
+    added_lines: list[bytes] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +147,15 @@ def _literal(text: str) -> str:
 
 def encode(draft: Draft, prev: str | None, batch: tuple[int, int] | None) -> tuple[bytes, str]:
     """Serialise a draft as one record; return its bytes and digest."""
+    head, rest, digest, _ = _encode(draft, prev, batch)
+    return head + b"".join(rest), digest
+
+
+def _encode(
+    draft: Draft, prev: str | None, batch: tuple[int, int] | None
+) -> tuple[bytes, list[bytes], str, int]:
+    """A record as its header lines (digest included) and the parts of the rest, its digest and
+    the number of statements it asserts. The parts are written as they are (no joined copy)."""
     head = [f"H id <{draft.changeset}> ."]
     if prev is not None:
         head.append(f"H prev {_literal(prev)} .")
@@ -162,22 +175,24 @@ def encode(draft: Draft, prev: str | None, batch: tuple[int, int] | None) -> tup
         parts.append(("".join(f"D {line} .\n" for line in draft.removed)).encode())
     if draft.added:
         parts.append(("".join(f"A {line} .\n" for line in draft.added)).encode())
+    added = len(draft.added)
+    if draft.added_lines:
+        end = f" <{draft.changeset}> .\n".encode()
+        parts.append(b"A " + (end + b"A ").join(draft.added_lines) + end)
+        added += len(draft.added_lines)
     parts.append(b"TC .\n")
-    rest = b"".join(parts)
-    digest = hashlib.sha256(head_bytes + rest).hexdigest()
-    return head_bytes + f"H digest {_literal(digest)} .\n".encode() + rest, digest
+    hasher = hashlib.sha256(head_bytes)
+    for part in parts:
+        hasher.update(part)
+    digest = hasher.hexdigest()
+    return head_bytes + f"H digest {_literal(digest)} .\n".encode(), parts, digest, added
 
 
-def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
-    """Parse and check one complete record ``data[offset:end]``."""
-    raw = data[offset:end]
-    tx = raw.find(_TX)
-    if tx < 0 or not raw.startswith(b"H id "):
-        raise JournalError(f"record {revision} at byte {offset}: not an RDF Patch record")
-    header = raw[:tx].decode("utf-8")
+def _header(head: bytes, revision: int, offset: int) -> tuple[dict[str, list[str]], str]:
+    """The values of a record's ``H`` lines, by key, and its digest line."""
     values: dict[str, list[str]] = {}
     digest_line = ""
-    for line in header.splitlines():
+    for line in head.decode("utf-8").splitlines():
         if not line.startswith("H ") or not line.endswith(" ."):
             raise JournalError(f"record {revision} at byte {offset}: bad header line {line!r}")
         key, _, value = line[2:-2].partition(" ")
@@ -186,6 +201,46 @@ def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
         values.setdefault(key, []).append(value)
     if not digest_line or "id" not in values:
         raise JournalError(f"record {revision} at byte {offset}: no digest or id header")
+    return values, digest_line
+
+
+def _record(
+    values: dict[str, list[str]],
+    revision: int,
+    span: tuple[int, int],
+    body: bytes,
+    counts: tuple[int, int],
+) -> Record:
+    batch = None
+    if "batch" in values:
+        i, n = _term(values["batch"][0]).split("/")
+        batch = (int(i), int(n))
+    return Record(
+        revision=revision,
+        changeset=_term(values["id"][0]),
+        prev=_term(values["prev"][0]) if "prev" in values else None,
+        digest=_term(values["digest"][0]),
+        agent=_term(values.get("agent", ["<urn:unknown>"])[0]),
+        time=_term(values.get("time", ['""'])[0]),
+        sources=[_term(v) for v in values.get("source", [])],
+        comment=_term(values["comment"][0]) if "comment" in values else None,
+        imported_graph=_term(values["graph"][0]) if "graph" in values else None,
+        batch=batch,
+        offset=span[0],
+        end=span[1],
+        body=body,
+        n_added=counts[0],
+        n_removed=counts[1],
+    )
+
+
+def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
+    """Parse and check one complete record ``data[offset:end]``."""
+    raw = data[offset:end]
+    tx = raw.find(_TX)
+    if tx < 0 or not raw.startswith(b"H id "):
+        raise JournalError(f"record {revision} at byte {offset}: not an RDF Patch record")
+    values, digest_line = _header(raw[:tx], revision, offset)
     head_wo = raw[:tx].replace(digest_line.encode(), b"", 1)
     actual = hashlib.sha256(head_wo + raw[tx:]).hexdigest()
     digest = _term(values["digest"][0])
@@ -195,27 +250,11 @@ def _decode(data: bytes, offset: int, end: int, revision: int) -> Record:
             f"content hashes to {actual[:12]}…): the record was altered"
         )
     body = raw[tx + len(_TX) : -len(b"TC .\n")]
-    batch = None
-    if "batch" in values:
-        i, n = _term(values["batch"][0]).split("/")
-        batch = (int(i), int(n))
-    return Record(
-        revision=revision,
-        changeset=_term(values["id"][0]),
-        prev=_term(values["prev"][0]) if "prev" in values else None,
-        digest=digest,
-        agent=_term(values.get("agent", ["<urn:unknown>"])[0]),
-        time=_term(values.get("time", ['""'])[0]),
-        sources=[_term(v) for v in values.get("source", [])],
-        comment=_term(values["comment"][0]) if "comment" in values else None,
-        imported_graph=_term(values["graph"][0]) if "graph" in values else None,
-        batch=batch,
-        offset=offset,
-        end=end,
-        body=body,
-        n_added=body.count(b"\nA ") + body.startswith(b"A "),
-        n_removed=body.count(b"\nD ") + body.startswith(b"D "),
+    counts = (
+        body.count(b"\nA ") + body.startswith(b"A "),
+        body.count(b"\nD ") + body.startswith(b"D "),
     )
+    return _record(values, revision, (offset, end), body, counts)
 
 
 def scan(
@@ -362,32 +401,31 @@ class Journal:
             self._truncate(self._end)
         if expected_head is not ... and expected_head != self.head:
             raise ConflictError(expected_head, self.head, self.revision)  # type: ignore[arg-type]
-        chunks, prev = [], self.head
+        pieces, prev = [], self.head
         n = len(drafts)
         for i, draft in enumerate(drafts, start=1):
-            data, prev = encode(draft, prev, (i, n) if n > 1 else None)
-            chunks.append(data)
-        payload = b"".join(chunks)
+            head, rest, prev, added = _encode(draft, prev, (i, n) if n > 1 else None)
+            pieces.append((head, rest, (added, len(draft.removed))))
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
-            view = memoryview(payload)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            _write_all(fd, [part for head, rest, _ in pieces for part in (head, *rest)])
             os.fsync(fd)
         finally:
             os.close(fd)
-        # Decode what was written from memory rather than re-reading the file: the same checks
-        # (digests, chain), without a second pass over the disk.
-        tail = scan(payload, 0, self.revision + 1, self.head)
-        if len(tail.records) != n or tail.torn_bytes:
-            raise JournalError("the journal record just written does not decode")
-        for r in tail.records:
-            r.offset += self._end
-            r.end += self._end
-        self.records.extend(tail.records)
-        self._end += len(payload)
-        return tail.records
+        # The records as written, from the header lines just encoded (the statements stay with
+        # the caller, who applies them; a record without its body is re-read when needed).
+        records, offset, prev = [], self._end, self.head
+        for revision, (head, rest, counts) in enumerate(pieces, start=self.revision + 1):
+            end = offset + len(head) + sum(len(part) for part in rest)
+            values, _ = _header(head, revision, offset)
+            record = _record(values, revision, (offset, end), b"", counts)
+            if record.prev != prev:
+                raise JournalError("the journal record just written does not chain")
+            records.append(record)
+            offset, prev = end, record.digest
+        self.records.extend(records)
+        self._end = offset
+        return records
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -408,6 +446,22 @@ class Journal:
             fh.truncate(size)
             fh.flush()
             os.fsync(fh.fileno())
+
+
+def _write_all(fd: int, buffers: list[bytes]) -> None:
+    """Write every buffer, in order, with as few system calls as the kernel allows."""
+    pending = [memoryview(b) for b in buffers if b]
+    first = 0
+    while first < len(pending):
+        written = os.writev(fd, pending[first : first + _IOV_MAX])
+        while written:
+            size = len(pending[first])
+            if written >= size:
+                written -= size
+                first += 1
+            else:
+                pending[first] = pending[first][written:]
+                written = 0
 
 
 def _fsync_dir(directory: Path) -> None:

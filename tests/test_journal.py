@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -155,3 +156,26 @@ def test_refresh_ignores_a_write_in_progress(journal: Journal) -> None:
 def test_scan_of_empty_data() -> None:
     result = scan(b"")
     assert result.records == [] and result.torn_bytes == 0
+
+
+def test_appended_records_equal_the_records_read_back(journal: Journal, tmp_path: Path) -> None:
+    bulk = Draft(
+        changeset=f"{CS}2",
+        agent=AGENT,
+        time="2026-01-01T00:00:00Z",
+        added_lines=[b'<urn:s:a> <urn:p> "a .\\n b"', b"<urn:s:b> <urn:p> <urn:o>"],
+        removed=["<urn:s:1> <urn:p> <urn:o>"],
+        sources=['"a literal source"'],
+        comment="bulk",
+        imported_graph="urn:g",
+    )
+    appended = write(journal, draft(1), bulk)
+    reread = list(Journal(tmp_path).open().read_records())
+    for mine, theirs in zip(appended, reread, strict=True):
+        assert mine == dataclasses.replace(theirs, body=b"")
+    assert reread[1].counts() == (2, 1)
+    lines = reread[1].added_text().decode().splitlines()
+    assert lines == [
+        f'<urn:s:a> <urn:p> "a .\\n b" <{CS}2> .',
+        f"<urn:s:b> <urn:p> <urn:o> <{CS}2> .",
+    ]

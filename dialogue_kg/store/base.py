@@ -127,6 +127,22 @@ class QuadStore(ABC):
         self._write(remove, add)
         return stats
 
+    def apply_ntriples(
+        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad], count: int
+    ) -> ApplyStats:
+        """Assert ``count`` statements given as N-Triples lines in ``graph``, for a caller that
+        knows no data graph holds any of them (a bulk load): nothing needs checking statement
+        by statement, and a store that can load text natively does so."""
+        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        return self.apply(graph, added, [], provenance)
+
+    def data_keys(self, limit: int) -> set[bytes] | None:  # noqa: ARG002 - see subclasses
+        """Every triple held outside the provenance graph, as an N-Triples line without its
+        closing `` .`` and line break; None when the store holds more than ``limit`` quads (or
+        the store cannot tell cheaply)."""
+        return None
+
     def describe(self, subjects: Iterable[str]) -> list[ox.Triple]:
         """Every current statement whose subject is one of ``subjects``."""
         out: list[ox.Triple] = []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import Minter
-from .base import QuadStore, QueryResult, StoreError
+from .base import ApplyStats, QuadStore, QueryResult, StoreError
 
 # Above this many quads a change set is written with Store.extend (one native transaction)
 # rather than a SPARQL update string, which would have to be built and parsed again.
@@ -61,6 +62,32 @@ class OxigraphStore(QuadStore):
     def _is_empty(self) -> bool:
         # len(Store) counts every quad (~50 ms at 1M); looking for one quad is O(1).
         return next(iter(self.store.quads_for_pattern(None, None, None, None)), None) is None
+
+    def apply_ntriples(
+        self, graph: ox.NamedNode, ntriples: bytes, provenance: Iterable[ox.Quad], count: int
+    ) -> ApplyStats:
+        """Load the text natively into ``graph``, then add the change set's description.
+
+        Two transactions, statements first: the description (and with it the store's revision)
+        only appears once the statements are in, so a crash between the two leaves a store that
+        re-applies the record on the next start (a statement already in its own graph is kept).
+        """
+        # The text was serialised by pyoxigraph from parsed terms: lenient parsing only skips
+        # re-validating what is already known to be valid.
+        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
+        self.store.extend(list(provenance))
+        return ApplyStats(added=count)
+
+    def data_keys(self, limit: int) -> set[bytes] | None:
+        """Read every quad once (at most ``limit`` of them) and keep the data triples."""
+        quads = list(islice(self.store.quads_for_pattern(None, None, None, None), limit + 1))
+        if len(quads) > limit:
+            return None
+        prov = self.provenance_graph
+        triples = [q.triple for q in quads if q.graph_name != prov]
+        keys = set(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).split(b" .\n"))
+        keys.discard(b"")
+        return keys
 
     def _present(self, statements: list[ox.Quad]) -> set[ox.Triple]:
         found = set()
