@@ -230,3 +230,34 @@ def test_provenance_times_are_canonical_xsd_datetimes() -> None:
     assert canonical_datetime("2026-11-23T14:20:05.094480Z") == "2026-11-23T14:20:05.09448Z"
     assert canonical_datetime("2026-11-23T14:20:05.000000Z") == "2026-11-23T14:20:05Z"
     assert canonical_datetime("2026-11-23T14:20:05.123456Z") == "2026-11-23T14:20:05.123456Z"
+
+
+ENGLISH_LABEL_CASES = [
+    ('rdfs:label "Vetëm shqip"@sq', False),
+    ('rdfs:label "Only English"@en', True),
+    ('rdfs:label "Regional English"@en-GB , "Shqip"@sq', True),
+    ('rdfs:label "Без енглеског"@sr-Cyrl', False),
+]
+
+
+@pytest.mark.parametrize(("labels", "accepted"), ENGLISH_LABEL_CASES)
+def test_records_need_an_english_label(small: Archive, labels: str, accepted: bool) -> None:
+    """pySHACL skips sh:qualifiedValueShape when given focus nodes; the archive checks it."""
+    turtle = f"""
+    @prefix dkg: <https://w3id.org/dialogue-kg/ontology#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    <https://w3id.org/dialogue-kg/id/agreement/x> a dkg:Agreement ; {labels} ;
+        dkg:year "2012"^^xsd:gYear ; dkg:source <{TEST_SOURCE}> .
+    """.encode()
+    before = snapshot(small)
+    if accepted:
+        small.load(turtle, agent="tester", fmt="turtle", sources=[TEST_SOURCE])
+        return
+    with pytest.raises(ValidationError) as caught:
+        small.load(turtle, agent="tester", fmt="turtle", sources=[TEST_SOURCE])
+    (violation,) = caught.value.violations
+    assert violation.focus.endswith("agreement/x")
+    assert violation.path == "http://www.w3.org/2000/01/rdf-schema#label"
+    assert "English label" in violation.message
+    assert snapshot(small) == before
