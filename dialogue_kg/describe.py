@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
 
-from .labels import best
+from .labels import Queryable, best
+from .labels import labels as label_map
 from .namespaces import DEFAULT_BASE
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -21,12 +21,6 @@ DESCRIPTION_PROPERTIES = (DKG + "abstract", RDFS + "comment", SKOS + "definition
 # Incoming statements beyond this many are counted but not listed (hubs such as a topic or an
 # organisation may be the object of thousands of statements in a large archive).
 INCOMING_LIMIT = 250
-
-
-class Queryable(Protocol):
-    """Anything that answers SPARQL on the union default graph: the archive, or a store."""
-
-    def query(self, sparql: str, **kwargs: Any) -> Any: ...  # noqa: D102
 
 
 @dataclass
@@ -160,31 +154,11 @@ SELECT ?g ?rev ?who ?when ?src ?comment WHERE {
   }
 }
 """
-_LABELS = """
-SELECT ?s ?label WHERE {
-  VALUES ?s { %s }
-  { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }
-  UNION { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }
-}
-"""
 
 
 def exists(source: Queryable, iri: str) -> bool:
     """True when the archive holds any statement with ``iri`` as subject or object."""
     return bool(source.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
-
-
-def label_map(source: Queryable, iris: Iterable[str], lang: str) -> dict[str, str]:
-    """The best label of each IRI in ``lang`` (English fallback); IRIs without labels left out."""
-    iris = sorted(set(iris))
-    found: dict[str, list[tuple[str, str]]] = {}
-    for start in range(0, len(iris), 500):
-        chunk = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
-        for row in source.query(_LABELS % chunk):
-            found.setdefault(row["s"].value, []).append(
-                (row["label"].value, row["label"].language or "")
-            )
-    return {iri: text for iri, values in found.items() if (text := best(values, lang))}
 
 
 def local_name(iri: str) -> str:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Protocol
 
-from .archive import Archive
+
+class Queryable(Protocol):
+    """Anything that answers SPARQL on the union default graph: the archive, or a store."""
+
+    def query(self, sparql: str, **kwargs: Any) -> Any: ...  # noqa: D102
+
 
 # Language tags of the data, in the order the switcher offers them.
 LANGUAGES: dict[str, str] = {
@@ -64,13 +70,13 @@ SELECT ?s ?label WHERE {
 """
 
 
-def labels(archive: Archive, iris: Iterable[str], lang: str) -> dict[str, str]:
+def labels(source: Queryable, iris: Iterable[str], lang: str) -> dict[str, str]:
     """The best label of each IRI in ``lang`` (IRIs without any label are left out)."""
     iris = sorted(set(iris))
     found: dict[str, list[tuple[str, str]]] = {}
     for start in range(0, len(iris), 500):
         chunk = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
-        for row in archive.query(_LABELS % chunk):
+        for row in source.query(_LABELS % chunk):
             found.setdefault(row["s"].value, []).append(
                 (row["label"].value, row["label"].language or "")
             )
