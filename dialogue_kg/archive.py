@@ -9,8 +9,9 @@ its store up to date from the journal (:meth:`Archive.refresh`) before it reads 
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -286,9 +287,9 @@ class Archive:
                 f"journal has {len(scanned.records)} records, this process knows {self.revision}"
             )
         replay = self.replay(self.revision, progress=progress)
-        expected = set(replay.sorted_nquads())
+        expected = comparable(replay.sorted_nquads())
         with self._lock:
-            actual = set(self.store.sorted_nquads())
+            actual = comparable(self.store.sorted_nquads())
         report.store_quads, report.replay_quads = len(actual), len(expected)
         report.missing = sorted(expected - actual)
         report.unexpected = sorted(actual - expected)
@@ -395,6 +396,25 @@ def _apply_to(
     removed = record.removed() if removed is None else removed
     graph = ox.NamedNode(record.changeset)
     store.apply(graph, added, removed, changeset_quads(record, minter, len(added), len(removed)))
+
+
+_DATETIME = re.compile(
+    r'"(\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?"'
+    r"\^\^<http://www\.w3\.org/2001/XMLSchema#dateTime>"
+)
+
+
+def comparable(nquads: Iterable[str]) -> set[str]:
+    """N-Quads lines with xsd:dateTime literals in canonical form (no trailing zeros in the
+    fraction of a second): remote engines such as Virtuoso return their own lexical form of the
+    same value (``.100000`` comes back as ``.100``), which is not a difference in the data."""
+
+    def canonical(match: re.Match[str]) -> str:
+        whole, fraction, zone = match.group(1), (match.group(2) or "").rstrip("0"), match.group(3)
+        fraction = f".{fraction}" if fraction else ""
+        return f'"{whole}{fraction}{zone or ""}"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
+
+    return {_DATETIME.sub(canonical, line) if "dateTime" in line else line for line in nquads}
 
 
 def graph_data_files(folder: Path) -> list[Path]:

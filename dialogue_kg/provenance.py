@@ -33,7 +33,7 @@ def changeset_quads(record: Record, minter: Minter, added: int, removed: int) ->
         (
             cs,
             _iri(PROV + "generatedAtTime"),
-            ox.Literal(canonical_datetime(record.time), datatype=_iri(XSD + "dateTime")),
+            ox.Literal(record.time, datatype=_iri(XSD + "dateTime")),
         ),
         (cs, _iri(PROV + "wasAttributedTo"), agent),
         (agent, RDF_TYPE, _iri(PROV + "Agent")),
@@ -54,13 +54,3 @@ def changeset_quads(record: Record, minter: Minter, added: int, removed: int) ->
     if record.imported_graph:
         triples.append((cs, _iri(DKG + "importedGraph"), _iri(record.imported_graph)))
     return [ox.Quad(s, p, o, g) for s, p, o in triples]
-
-
-def canonical_datetime(lexical: str) -> str:
-    """The XSD canonical form of a UTC dateTime: no trailing zeros in the fraction of a second
-    (engines such as Virtuoso return that form, so stores compare equal after a round trip)."""
-    if "." not in lexical or not lexical.endswith("Z"):
-        return lexical
-    whole, fraction = lexical[:-1].split(".", 1)
-    fraction = fraction.rstrip("0")
-    return f"{whole}.{fraction}Z" if fraction else f"{whole}Z"

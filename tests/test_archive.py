@@ -224,12 +224,19 @@ def test_diff_between_revisions(small: Archive) -> None:
         diff(small, 1, 9)
 
 
-def test_provenance_times_are_canonical_xsd_datetimes() -> None:
-    from dialogue_kg.provenance import canonical_datetime
+def test_verify_compares_datetimes_by_value() -> None:
+    """A remote engine may return its own lexical form of a dateTime (Virtuoso: ``.100``)."""
+    from dialogue_kg.archive import comparable
 
-    assert canonical_datetime("2026-11-23T14:20:05.094480Z") == "2026-11-23T14:20:05.09448Z"
-    assert canonical_datetime("2026-11-23T14:20:05.000000Z") == "2026-11-23T14:20:05Z"
-    assert canonical_datetime("2026-11-23T14:20:05.123456Z") == "2026-11-23T14:20:05.123456Z"
+    xsd = "^^<http://www.w3.org/2001/XMLSchema#dateTime>"
+    line = '<urn:s> <urn:p> "2026-11-23T14:40:12.{}Z"' + xsd + " <urn:g> ."
+    assert comparable([line.format("100000")]) == comparable([line.format("100")])
+    assert comparable([line.format("748980")]) == comparable([line.format("74898")])
+    assert comparable([line.format("748981")]) != comparable([line.format("74898")])
+    whole = '<urn:s> <urn:p> "2026-11-23T14:40:12Z"' + xsd + " <urn:g> ."
+    assert comparable([line.format("000000")]) == comparable([whole])
+    plain = '<urn:s> <urn:p> "2026-11-23T14:40:12.100000Z" <urn:g> .'
+    assert comparable([plain]) == {plain}
 
 
 ENGLISH_LABEL_CASES = [

@@ -53,6 +53,8 @@ def test_time_slider_shows_the_dialogue_on_1_january_2012(chromium, live) -> Non
         assert hidden(page, AGREEMENTS_2011) == [False] * 6
         # The text alternative lists the same nodes.
         page.click("#node-list-summary")
+        # the list is drawn on the <details> "toggle" event, which fires after the click
+        page.wait_for_selector("#node-list tbody tr")
         listed = page.locator("#node-list tbody").inner_text()
         assert "Agreement on Freedom of Movement" in listed
         assert "First Agreement of Principles" not in listed

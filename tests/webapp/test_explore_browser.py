@@ -65,6 +65,8 @@ def test_hostile_label_raises_no_dialog(chromium, live) -> None:
         page.fill("#search", "onerror")
         page.press("#search", "Enter")
         page.click("#node-list-summary")
+        # the list is drawn on the <details> "toggle" event, which fires after the click
+        page.wait_for_selector("#node-list tbody tr")
         assert HOSTILE in page.inner_text("#node-list")
         page.click("#panel-expand")
         page.wait_for_timeout(500)
