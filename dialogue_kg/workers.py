@@ -55,6 +55,11 @@ def answer(
     from .protocol import ProtocolError, choose_format
     from .results import is_graph_result, serialize
 
+    # pyoxigraph's result iterators may only be freed on the thread that made them. A failure
+    # is therefore raised outside the except clauses (no __context__ chain keeping the failed
+    # frames, and with them the iterator, alive until the cyclic GC runs on another thread).
+    failure: QueryFailed | None = None
+    result = None
     try:
         result = archive.query(
             sparql, default_graph=default_graphs or None, named_graphs=named_graphs or None
@@ -63,13 +68,17 @@ def answer(
         fmt = choose_format(is_graph_result(result), format_param, best)
         body = serialize(result, fmt)
     except ProtocolError as exc:
-        raise QueryFailed("protocol", str(exc), exc.status) from None
+        failure = QueryFailed("protocol", str(exc), exc.status)
     except SyntaxError as exc:
-        raise QueryFailed("syntax", f"query syntax error: {exc}", 400) from None
+        failure = QueryFailed("syntax", f"query syntax error: {exc}", 400)
     except QueryRefused as exc:
-        raise QueryFailed("refused", str(exc), 403) from None
+        failure = QueryFailed("refused", str(exc), 403)
     except (StoreError, OSError, ValueError) as exc:
-        raise QueryFailed("failed", f"the query failed: {exc}", 500) from None
+        failure = QueryFailed("failed", f"the query failed: {exc}", 500)
+    finally:
+        result = None
+    if failure is not None:
+        raise failure
     if len(body) > max_bytes:
         raise QueryFailed(
             "too-large",
