@@ -8,15 +8,19 @@ its worker killed (SIGKILL) and replaced; the other workers keep answering meanw
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import queue
 import threading
+import traceback
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from .config import Settings
 from .store.base import QueryTimeout, StoreError
+
+_log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -75,6 +79,10 @@ def answer(
         failure = QueryFailed("refused", str(exc), 403)
     except (StoreError, OSError, ValueError) as exc:
         failure = QueryFailed("failed", f"the query failed: {exc}", 500)
+    except Exception as exc:  # noqa: BLE001 - anything else is the server's fault: a 500
+        # Logged as text: a record holding exc_info would keep the failed frames alive.
+        _log.error("query failed unexpectedly: %s", traceback.format_exc())
+        failure = QueryFailed("failed", f"the query failed: {type(exc).__name__}: {exc}", 500)
     finally:
         result = None
     if failure is not None:
