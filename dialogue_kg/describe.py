@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .labels import Queryable, best
+from .labels import Queryable, best, local_name
 from .labels import labels as label_map
 from .namespaces import DEFAULT_BASE
 
@@ -159,11 +159,6 @@ SELECT ?g ?rev ?who ?when ?src ?comment WHERE {
 def exists(source: Queryable, iri: str) -> bool:
     """True when the archive holds any statement with ``iri`` as subject or object."""
     return bool(source.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
-
-
-def local_name(iri: str) -> str:
-    """The last segment of an IRI: a readable stand-in when there is no label."""
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> Description | None:

@@ -17,7 +17,7 @@ from pyvis.edge import Edge
 from pyvis.network import Network
 
 from .archive import Archive
-from .labels import labels
+from .labels import labels, local_name
 from .layout import seed_layout
 from .namespaces import DEFAULT_BASE
 
@@ -171,10 +171,6 @@ def page_path(iri: str) -> str | None:
     return None
 
 
-def _local_name(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
 PHYSICS_MAX_NODES = 500
 
 
@@ -281,7 +277,7 @@ def build_network(
     net = _Network(directed=True)
     for iri in chosen:
         key = classes[iri]
-        label = names.get(iri) or _local_name(iri)
+        label = names.get(iri) or local_name(iri)
         start = starts[iri]
         own = facts.get(iri, {})
         net.add_node(
@@ -299,10 +295,10 @@ def build_network(
         )
     predicate_names = labels(archive, {p for _, p, _ in links}, lang)
     for s, p, o in links:
-        name = predicate_names.get(p) or _local_name(p)
+        name = predicate_names.get(p) or local_name(p)
         # Appended as pyvis Edge objects: add_edge re-checks both ends against every node. The
         # arrows come from the options: an "arrows" on each edge costs vis-network time per edge.
-        edge = Edge(s, o, id=f"{s} {p} {o}", title=name, predicate=_local_name(p))
+        edge = Edge(s, o, id=f"{s} {p} {o}", title=name, predicate=local_name(p))
         net.edges.append(edge.options)
     net.set_options(json.dumps(network_options(len(chosen))))
     return net

@@ -37,6 +37,11 @@ def fallbacks(lang: str) -> list[str]:
     return order
 
 
+def local_name(iri: str) -> str:
+    """The last segment of an IRI: a readable stand-in when there is no label."""
+    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
 def canonical(tag: str) -> str:
     """A BCP 47 tag in the archive's spelling (Oxigraph lower-cases tags: ``sr-latn``)."""
     lowered = tag.replace("_", "-").lower()

@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import queries
 from ..archive import Archive
-from ..labels import labels
+from ..labels import labels, local_name
 from ..reconcile import QUERY as CLAIMS_QUERY
 from ..reconcile import claims_versus_records
 from ..results import rows as plain_rows
@@ -44,10 +44,6 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _local(iri: str | None) -> str:
-    return (iri or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 def _select(archive: Archive, sparql: str) -> list[dict[str, str | None]]:
     return plain_rows(archive.query(sparql))
 
@@ -55,7 +51,7 @@ def _select(archive: Archive, sparql: str) -> list[dict[str, str | None]]:
 def _names(archive: Archive, iris: list[str | None], lang: str) -> dict[str, str]:
     wanted = [i for i in iris if i]
     found = labels(archive, wanted, lang)
-    return {i: found.get(i, _local(i)) for i in wanted}
+    return {i: found.get(i, local_name(i)) for i in wanted}
 
 
 AGREEMENTS_PER_YEAR = (
@@ -158,7 +154,7 @@ def implementation_status(archive: Archive, lang: str = "en") -> Report:
                 "agreement_iri": r["agreement"],
                 "date": r["when"],
                 "status": names[r["status"] or ""],
-                "status_key": _local(r["status"]),
+                "status_key": local_name(r["status"] or ""),
                 "asserted_by": names[r["asserted_by"] or ""],
                 "asserted_by_iri": r["asserted_by"],
                 "party": party,

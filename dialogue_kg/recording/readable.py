@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..archive import Archive
-from ..labels import best, labels
+from ..labels import best, labels, local_name
 from .fields import Ontology
 
 
@@ -46,10 +46,10 @@ def readable(archive: Archive, lines: Iterable[str], lang: str) -> list[Statemen
     out = []
     for t in triples:
         prop_names = onto.labels(t.predicate.value)
-        prop = best(((v, g) for g, v in prop_names.items()), lang) or _local(t.predicate.value)
+        prop = best(((v, g) for g, v in prop_names.items()), lang) or local_name(t.predicate.value)
         if isinstance(t.object, ox.NamedNode):
             value, value_iri, language = (
-                names.get(t.object.value, _local(t.object.value)),
+                names.get(t.object.value, local_name(t.object.value)),
                 t.object.value,
                 None,
             )
@@ -57,7 +57,7 @@ def readable(archive: Archive, lines: Iterable[str], lang: str) -> list[Statemen
             value, value_iri, language = t.object.value, None, getattr(t.object, "language", None)
         out.append(
             Statement(
-                subject=names.get(t.subject.value, _local(t.subject.value)),
+                subject=names.get(t.subject.value, local_name(t.subject.value)),
                 subject_iri=t.subject.value,
                 property=prop,
                 value=value,
@@ -66,7 +66,3 @@ def readable(archive: Archive, lines: Iterable[str], lang: str) -> list[Statemen
             )
         )
     return out
-
-
-def _local(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
