@@ -67,23 +67,8 @@ AGREEMENTS_PER_YEAR = (
 
 def agreements_per_year(archive: Archive, lang: str = "en") -> Report:
     """Agreements and sub-agreements reached each year, by nature (political or technical)."""
-    found = _select(archive, AGREEMENTS_PER_YEAR)
-    names = _names(archive, [r["nature"] for r in found], lang)
-    names[DKG + "unspecified"] = "—"
-    rows = [
-        {
-            "year": r["year"],
-            "type": names.get(r["nature"] or "", ""),
-            "agreements": int(r["agreements"] or 0),
-        }
-        for r in found
-    ]
-    return Report(
-        "agreements-per-year",
-        TITLES["agreements-per-year"],
-        ["year", "type", "agreements"],
-        rows,
-        queries=[AGREEMENTS_PER_YEAR],
+    return _per_year(
+        archive, "agreements-per-year", AGREEMENTS_PER_YEAR, ("nature", "type"), "agreements", lang
     )
 
 
@@ -100,24 +85,29 @@ MEETINGS_PER_YEAR = (
 
 def meetings_per_year(archive: Archive, lang: str = "en") -> Report:
     """Meetings each year, by level (technical round, high level, working group)."""
-    found = _select(archive, MEETINGS_PER_YEAR)
-    names = _names(archive, [r["level"] for r in found], lang)
+    return _per_year(
+        archive, "meetings-per-year", MEETINGS_PER_YEAR, ("level", "level"), "meetings", lang
+    )
+
+
+def _per_year(
+    archive: Archive, name: str, query: str, category: tuple[str, str], count: str, lang: str
+) -> Report:
+    """A count per year and category: ``category`` is (query variable, report column); the
+    category IRIs are shown by label, a missing one as "—"."""
+    variable, column = category
+    found = _select(archive, query)
+    names = _names(archive, [r[variable] for r in found], lang)
     names[DKG + "unspecified"] = "—"
     rows = [
         {
             "year": r["year"],
-            "level": names.get(r["level"] or "", ""),
-            "meetings": int(r["meetings"] or 0),
+            column: names.get(r[variable] or "", ""),
+            count: int(r[count] or 0),
         }
         for r in found
     ]
-    return Report(
-        "meetings-per-year",
-        TITLES["meetings-per-year"],
-        ["year", "level", "meetings"],
-        rows,
-        queries=[MEETINGS_PER_YEAR],
-    )
+    return Report(name, TITLES[name], ["year", column, count], rows, queries=[query])
 
 
 IMPLEMENTATION = (
