@@ -110,6 +110,10 @@ GROUP BY ?src ORDER BY DESC(?meetings) ?src""",
 
 TARGET_LOAD_RATIO = 2.0
 TARGET_VALIDATE_RATE = 10_000.0
+# Validation-on loads, one job per SHACL engine (dialogue_kg.validation.ENGINES).
+VALIDATE_ENGINES = ("pyshacl", "rudof")
+VALIDATE_JOBS = {"pyshacl": "archive-validate", "rudof": "archive-validate-rudof"}
+ENGINE_LABELS = {"pyshacl": "pySHACL, the default", "rudof": "rudof"}
 TARGET_QUERY_RATIO = 1.3
 TARGET_WALL_SECONDS = 600.0
 
@@ -263,11 +267,14 @@ def _archive(spec: dict, *, validate: bool, fresh: bool = True):  # noqa: ANN202
     from dialogue_kg.config import Settings
 
     data_dir = Path(spec["work"]) / f"archive-{spec['mode']}-{spec['size']}"
+    engine = spec.get("engine", "pyshacl")
     if validate:
-        data_dir = data_dir.with_name(data_dir.name + "-validate")
+        data_dir = data_dir.with_name(f"{data_dir.name}-validate-{engine}")
     if fresh:
         shutil.rmtree(data_dir, ignore_errors=True)
-    settings = Settings(data_dir=str(data_dir), store=spec["mode"], validate=validate)
+    settings = Settings(
+        data_dir=str(data_dir), store=spec["mode"], validate=validate, shacl_engine=engine
+    )
     t0 = time.perf_counter()
     archive = Archive.open(settings, initialise=False)
     return archive, time.perf_counter() - t0, data_dir
@@ -488,6 +495,7 @@ def environment() -> dict[str, Any]:
         "pyoxigraph": version("pyoxigraph"),
         "rdflib": version("rdflib"),
         "pyshacl": version("pyshacl"),
+        "pyrudof": version("pyrudof"),
         "dialogue_kg": version("dialogue-kg"),
         "git_commit": commit,
         "cpu_count": os.cpu_count(),
@@ -527,7 +535,11 @@ def plan(size: str, args: argparse.Namespace, shapes: bool) -> list[dict]:
     if size in args.rdflib_sizes:
         jobs.append(job("rdflib", "rdflib", "memory", queries=everything))
     if size in args.validate_sizes and shapes:
-        jobs.append(job("archive-validate", "archive", "memory", validate=True, cleanup=True))
+        for engine in VALIDATE_ENGINES:
+            name = VALIDATE_JOBS[engine]
+            jobs.append(
+                job(name, "archive", "memory", validate=True, engine=engine, cleanup=True)
+            )
     return jobs
 
 
@@ -583,13 +595,16 @@ def analyse(results: dict, args: argparse.Namespace, wall: float) -> dict:
                     lower_bound = True
             r["rdflib_over_archive_geomean"] = geomean(vals)
             r["rdflib_geomean_is_lower_bound"] = lower_bound
-        val = runs.get("archive-validate", {})
-        if "load_s" in val:
+        for engine, job_name in VALIDATE_JOBS.items():
+            val = runs.get(job_name, {})
+            if "load_s" not in val:
+                continue
             rate = args.manifests[size]["statements"] / val["load_s"]
-            r["validate_rate_qps"] = rate
+            r[f"validate_rate_qps_{engine}"] = rate
             targets.append(
                 _target(
-                    f"validation-on load rate ≥ {TARGET_VALIDATE_RATE:,.0f} quads/s",
+                    f"validation-on load rate ≥ {TARGET_VALIDATE_RATE:,.0f} quads/s "
+                    f"({ENGINE_LABELS[engine]})",
                     size,
                     round(rate),
                     rate >= TARGET_VALIDATE_RATE and not val.get("load_error"),
@@ -643,7 +658,8 @@ LABELS = {
     "raw-disk": "raw pyoxigraph, disk (N-Quads)",
     "archive-disk": "archive, disk (TriG → journal → store)",
     "rdflib": "rdflib Dataset (TriG)",
-    "archive-validate": "archive, memory, validation on",
+    "archive-validate": "archive, memory, validation on (pySHACL, default)",
+    "archive-validate-rudof": "archive, memory, validation on (rudof)",
 }
 
 
@@ -688,7 +704,8 @@ def markdown(report: dict) -> str:
         f"Run {env['date']} on {env['cpu_model'] or 'unknown CPU'} "
         f"({env['cpus_usable']} usable CPUs of {env['cpu_count']}, {env['memory_gib']} GiB), "
         f"Python {env['python']}, pyoxigraph {env['pyoxigraph']}, rdflib {env['rdflib']}, "
-        f"pyshacl {env['pyshacl']}; commit {env['git_commit'][:10] or '?'}. Load average "
+        f"pyshacl {env['pyshacl']}, pyrudof {env.get('pyrudof', '?')}; "
+        f"commit {env['git_commit'][:10] or '?'}. Load average "
         f"{', '.join(f'{x:.2f}' for x in env['loadavg_start'])} at the start, "
         f"{', '.join(f'{x:.2f}' for x in env['loadavg_end'])} at the end.",
         "",
@@ -749,22 +766,25 @@ def markdown(report: dict) -> str:
             )
         if size in report["skipped"]:
             out.append(f"| {size} | rdflib | skipped: {report['skipped'][size]} |||||")
-    out += ["", "## Validation on (SHACL through pySHACL)", ""]
+    out += ["", "## Validation on (SHACL, memory store)", ""]
     val_rows = [
-        (s, r["archive-validate"]) for s, r in report["runs"].items() if "archive-validate" in r
+        (s, engine, r[job_name])
+        for s, r in report["runs"].items()
+        for engine, job_name in VALIDATE_JOBS.items()
+        if job_name in r
     ]
     if val_rows:
         out += [
-            "| size | statements | load s | quads/s | violations | status |",
-            "|---|---:|---:|---:|---:|---|",
+            "| size | engine | statements | load s | quads/s | violations | status |",
+            "|---|---|---:|---:|---:|---:|---|",
         ]
-        for size, v in val_rows:
+        for size, engine, v in val_rows:
             st = report["datasets"][size]["statements"]
             rate = st / v["load_s"]
             ok = rate >= TARGET_VALIDATE_RATE and not v.get("load_error")
             out.append(
-                f"| {size} | {st:,} | {_s(v['load_s'])} | {rate:,.0f} | "
-                f"{v.get('violations', '?')} | **{'PASS' if ok else 'FAIL'}** |"
+                f"| {size} | {ENGINE_LABELS[engine]} | {st:,} | {_s(v['load_s'])} | "
+                f"{rate:,.0f} | {v.get('violations', '?')} | **{'PASS' if ok else 'FAIL'}** |"
             )
     else:
         out.append("Not measured (no shapes, or no --validate-sizes).")

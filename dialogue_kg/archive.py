@@ -26,7 +26,7 @@ from .namespaces import Minter
 from .provenance import changeset_quads
 from .store import QuadStore, make_store
 from .store.oxigraph import OxigraphStore
-from .validation import ValidationError, Validator
+from .validation import ENGINES, ValidationError, Validator
 
 __all__ = [
     "Archive",
@@ -90,6 +90,11 @@ class Archive:
         An empty archive is filled with the ontology and graph_data/ when ``initialise`` is true.
         """
         settings = settings or Settings.from_env()
+        if settings.shacl_engine not in ENGINES:
+            raise ValueError(
+                f"unknown SHACL engine {settings.shacl_engine!r}; choose one of "
+                f"{', '.join(ENGINES)}"
+            )
         journal = Journal(settings.data_path).open()
         minter = Minter(settings.base_iri)
         archive = cls(settings, make_store(settings, minter), journal)
@@ -113,7 +118,9 @@ class Archive:
         """The SHACL validator (loaded on first use)."""
         if self._validator is None:
             self._validator = Validator(
-                ontology_dir() / "shapes.ttl", ontology_dir() / "dialogue.ttl"
+                ontology_dir() / "shapes.ttl",
+                ontology_dir() / "dialogue.ttl",
+                engine=self.settings.shacl_engine,
             )
         return self._validator
 

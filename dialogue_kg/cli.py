@@ -23,7 +23,7 @@ from .guard import check as check_query
 from .journal import ConflictError, JournalError
 from .results import is_graph_result, serialize, table
 from .store.base import StoreError
-from .validation import ValidationError
+from .validation import ENGINES, ValidationError
 
 USER_ERRORS = (
     QueryRefused,
@@ -35,6 +35,17 @@ USER_ERRORS = (
     ValueError,
     OSError,
 )
+
+
+def shacl_engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--shacl-engine`` (default: $DKG_SHACL_ENGINE, then pySHACL)."""
+    return click.option(
+        "--shacl-engine",
+        type=click.Choice(ENGINES),
+        default=None,
+        help="SHACL engine: pyshacl (the reference) or rudof (3-4x faster on bulk loads). "
+        "Default: $DKG_SHACL_ENGINE, else pyshacl.",
+    )(func)
 
 
 def data_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -140,6 +151,7 @@ def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
 @click.option("--comment", default=None, help="Why this change is made.")
 @click.option("--format", "fmt", default=None, help="RDF format (default: from the file name).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (bulk loads).")
+@shacl_engine_option
 @user_errors
 def load(
     data_dir: Path | None,
@@ -149,9 +161,10 @@ def load(
     comment: str | None,
     fmt: str | None,
     no_validate: bool,
+    shacl_engine: str | None,
 ) -> None:
     """Load an RDF FILE as change sets (one per TriG named graph)."""
-    archive = open_archive(data_dir)
+    archive = open_archive(data_dir, shacl_engine=shacl_engine)
     records = archive.load(
         file,
         agent=agent,
@@ -229,13 +242,16 @@ def query(
     "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--format", "fmt", default=None, help="RDF format of FILE (default: from the name).")
+@shacl_engine_option
 @user_errors
-def validate(data_dir: Path | None, file: Path | None, fmt: str | None) -> None:
+def validate(
+    data_dir: Path | None, file: Path | None, fmt: str | None, shacl_engine: str | None
+) -> None:
     """Check FILE against the shapes as if it were loaded now (nothing is written); without
     FILE, check every resource in the archive."""
     from .changeset import ChangeSet
 
-    archive = open_archive(data_dir)
+    archive = open_archive(data_dir, shacl_engine=shacl_engine)
     if file is not None:
         changesets = read_changesets(file, archive.minter, fmt=fmt)
     else:
@@ -521,14 +537,20 @@ def import_() -> None:
 @click.option("--agent", required=True, help="Who is recording this (user name or IRI).")
 @click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Report problems as JSON.")
+@shacl_engine_option
 @user_errors
 def import_meetings(
-    data_dir: Path | None, file: Path, agent: str, dry_run: bool, as_json: bool
+    data_dir: Path | None,
+    file: Path,
+    agent: str,
+    dry_run: bool,
+    as_json: bool,
+    shacl_engine: str | None,
 ) -> None:
     """Import meetings from a CSV or YAML FILE: all rows or none."""
     from . import bulk
 
-    archive = open_archive(data_dir)
+    archive = open_archive(data_dir, shacl_engine=shacl_engine)
     try:
         kind = bulk.kind_of(None, file.name)
         rows = len(bulk.read_rows(file.read_bytes(), kind))

@@ -10,8 +10,9 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
-    """The rdflib term equal to a pyoxigraph term."""
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, *, lexical: bool = False) -> Node:
+    """The rdflib term equal to a pyoxigraph term. With ``lexical``, a typed literal keeps its
+    lexical form as written (rdflib would otherwise make "…T10:00:00Z" "…T10:00:00+00:00")."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -21,4 +22,4 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     datatype = term.datatype.value
     if datatype == XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(datatype))
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False if lexical else None)

@@ -101,6 +101,25 @@ def test_validate_file_and_archive(loaded) -> None:
     assert loaded("validate").output.startswith("valid:")
 
 
+@pytest.mark.parametrize("engine", ["pyshacl", "rudof"])
+def test_either_shacl_engine_can_judge_a_load(run, engine: str) -> None:
+    """Both engines accept the same data and reject the same broken record, in the same words."""
+    ok = run("load", str(DATA / "small.trig"), "--agent", "tester", "--shacl-engine", engine)
+    assert "as 2 change set(s)" in ok.output
+    bad = run("validate", str(DATA / "invalid-shape.ttl"), "--shacl-engine", engine, ok=False)
+    assert bad.exit_code == 1 and "agreement/unsourced" in bad.output
+    assert "needs at least one source" in bad.output
+
+
+def test_unknown_shacl_engine_is_one_clear_line(run, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = run("validate", str(DATA / "small.trig"), "--shacl-engine", "jena", ok=False)
+    assert bad.exit_code == 2 and "'jena' is not one of" in bad.output
+    monkeypatch.setenv("DKG_SHACL_ENGINE", "jena")
+    bad = run("validate", str(DATA / "small.trig"), ok=False)
+    assert bad.exit_code == 1 and bad.output.startswith("Error: unknown SHACL engine 'jena'")
+    assert "Traceback" not in bad.output
+
+
 def test_history_diff_export_verify_rebuild(loaded) -> None:
     history = loaded("history", f"{ID}person/ana").output
     assert "r3" in history and "agent/tester" in history and "+ <" in history

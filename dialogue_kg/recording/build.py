@@ -171,8 +171,7 @@ def build(archive: Archive, spec: FormSpec, data: FormData, iri: str | None = No
         terms = _with_year(f, spec, data, terms)
         if is_new and f.path == str(DKG.place) and terms:
             draft.created[0].place = terms[0].value
-        # Checked here as well as by SHACL: pySHACL 0.40 skips sh:qualifiedValueShape when given
-        # focus nodes, so "at least one English label" is not enforced by the validator.
+        # Checked here as well as by SHACL, so the form can point at the language box to fill.
         if f.languages_required and not _has_language(terms, f.languages_required):
             if is_new or _has_language(current.get(f.path, []), f.languages_required):
                 problems.append(

@@ -11,8 +11,6 @@ from __future__ import annotations
 import http.client
 import io
 import json
-import socket
-import threading
 import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -35,6 +33,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
+from ..helpers.listener import Listener
 from .live_engines import ENGINES, live_server
 
 pytestmark = pytest.mark.server
@@ -401,35 +400,6 @@ def test_update_without_auth_writes_nothing(live: Endpoint) -> None:
         client.query()
     after = bindings(get(live, {"query": COUNT}, Accept="application/sparql-results+json")[2])
     assert after == before
-
-
-class Listener:
-    """A TCP listener on 127.0.0.1 that records every connection made to it."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self.sock.close()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,17 @@
+"""SHACL validation of change sets before anything is written: the validator, its two engines
+(pySHACL, the default and reference; rudof, faster) and the violations they report."""
+
+from .pyshacl_engine import _fast_parameter_lookup, _violations, run_pyshacl
+from .results import ValidationError, Violation
+from .validator import ENGINES, Validator, ill_typed
+
+__all__ = [
+    "ENGINES",
+    "ValidationError",
+    "Validator",
+    "Violation",
+    "_fast_parameter_lookup",
+    "_violations",
+    "ill_typed",
+    "run_pyshacl",
+]

@@ -1,0 +1,160 @@
+"""SHACL validation of change sets, on the resources they touch, before anything is written.
+
+The validator gathers what the shapes need to judge the touched resources (their statements
+after the change, the types of what they point at, the ontology's class hierarchy), reports
+ill-typed literals itself, and hands the rest to a SHACL engine: pySHACL (the default and the
+reference) or rudof (3-4x faster on bulk loads; the tests hold it to pySHACL's answers).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from ..changeset import ChangeSet
+from ..store.base import QuadStore
+from .results import Violation, order, short
+
+# rdflib logs a traceback for every ill-typed literal (e.g. "2011-02-30"^^xsd:date) it meets;
+# the validator reports those as datatype violations, which is what the user is shown instead.
+logging.getLogger("rdflib.term").setLevel(logging.ERROR)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+_UNCHECKED = {
+    "http://www.w3.org/2001/XMLSchema#string",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+}
+ENGINES = ("pyshacl", "rudof")
+
+# Focus nodes per engine run: bounds the data graph an engine builds at once.
+_CHUNK = 1000
+
+
+class Engine(Protocol):
+    """A SHACL engine, holding the shapes and the context every change set is judged with (the
+    class hierarchy, the types of the ontology's individuals)."""
+
+    def check(self, triples: Sequence[ox.Triple], focus: list[str]) -> list[Violation]:
+        """Violations (severity Violation only) of the focus nodes, judged on ``triples`` and
+        the context."""
+        ...
+
+
+def make_engine(name: str, shapes_path: Path, context: Sequence[ox.Triple]) -> Engine:
+    """The engine called ``name`` (one of ``ENGINES``), with the shapes and context loaded."""
+    if name == "rudof":
+        from .rudof_engine import RudofEngine
+
+        return RudofEngine(shapes_path, context)
+    if name == "pyshacl":
+        from .pyshacl_engine import PyshaclEngine
+
+        return PyshaclEngine(shapes_path, context)
+    raise ValueError(f"unknown SHACL engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+class Validator:
+    """Validates change sets against ``shapes.ttl``, using the ontology's class hierarchy."""
+
+    def __init__(self, shapes_path: Path, ontology_path: Path, engine: str = "pyshacl") -> None:
+        ontology = list(ox.parse(path=str(ontology_path), format=ox.RdfFormat.TURTLE))
+        # What the shapes need from the ontology: the class hierarchy (sh:class accepts subclass
+        # instances) and the types of the ontology's own individuals (dkg:Political, …).
+        hierarchy = [t for t in ontology if t.predicate.value == RDFS_SUBCLASS_OF]
+        types = [
+            t
+            for t in ontology
+            if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode)
+        ]
+        self.individuals = {t.subject.value for t in types}
+        self.engine_name = engine
+        self.engine = make_engine(engine, shapes_path, [*hierarchy, *types])
+
+    def validate(self, store: QuadStore, changesets: Iterable[ChangeSet]) -> list[Violation]:
+        """Violations the change sets would cause, judged on the state after applying them all."""
+        added: dict[ox.Triple, None] = {}
+        removed: set[ox.Triple] = set()
+        for cs in changesets:
+            removed.update(cs.removed)
+            for t in cs.removed:
+                added.pop(t, None)
+            added.update(dict.fromkeys(cs.added))
+        focus = sorted(
+            {t.subject.value for t in (*added, *removed) if isinstance(t.subject, ox.NamedNode)}
+        )
+        by_subject: dict[str, list[ox.Triple]] = {}
+        for t in added:
+            by_subject.setdefault(t.subject.value, []).append(t)
+        violations: list[Violation] = []
+        for i in range(0, len(focus), _CHUNK):
+            chunk = focus[i : i + _CHUNK]
+            violations.extend(self._validate_chunk(store, chunk, by_subject, removed))
+        return violations
+
+    def _validate_chunk(
+        self,
+        store: QuadStore,
+        focus: list[str],
+        by_subject: dict[str, list[ox.Triple]],
+        removed: set[ox.Triple],
+    ) -> list[Violation]:
+        state = {t for t in store.describe(focus) if t not in removed}
+        for s in focus:
+            state.update(by_subject.get(s, ()))
+        triples: list[ox.Triple] = []
+        malformed: list[Violation] = []
+        for t in state:
+            if isinstance(t.object, ox.Literal) and ill_typed(t.object):
+                # Reported here, and kept out of the engine's data: SHACL engines differ on
+                # them (pySHACL's sh:lessThan… raise; rudof compares them as if well typed).
+                malformed.append(_ill_typed(t))
+                continue
+            triples.append(t)
+        # Types of the resources these statements point at, for sh:class.
+        focus_set = set(focus)
+        objects = {
+            t.object.value
+            for t in state
+            if isinstance(t.object, ox.NamedNode) and t.object.value not in focus_set
+        }
+        known = [o for o in objects if o not in self.individuals]
+        triples.extend(t for t in store.describe(known) if t.predicate.value == RDF_TYPE)
+        for o in known:
+            triples.extend(t for t in by_subject.get(o, ()) if t.predicate.value == RDF_TYPE)
+        found = self.engine.check(triples, focus)
+        return sorted(dict.fromkeys([*malformed, *found]), key=order)
+
+
+@lru_cache(maxsize=65536)
+def _ill_typed_lexical(value: str, datatype: str) -> bool:
+    return bool(Literal(value, datatype=URIRef(datatype)).ill_typed)
+
+
+def ill_typed(literal: ox.Literal) -> bool:
+    """True when a typed literal's lexical form is not a value of its datatype ("2013-02-30")."""
+    if literal.language:
+        return False
+    datatype = literal.datatype.value
+    if datatype in _UNCHECKED:
+        return False
+    return _ill_typed_lexical(literal.value, datatype)
+
+
+def _ill_typed(t: ox.Triple) -> Violation:
+    literal = t.object
+    assert isinstance(literal, ox.Literal)
+    datatype = short(literal.datatype.value)
+    return Violation(
+        focus=t.subject.value,
+        path=t.predicate.value,
+        constraint="Datatype",
+        message=f"{literal.value!r} is not a valid {datatype} value",
+        value=literal.value,
+    )

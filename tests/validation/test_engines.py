@@ -1,0 +1,183 @@
+"""rudof (the default engine) against pySHACL (the reference): the same violations, always.
+
+A seeded fuzzer breaks records of the curated archive the ways archivists and scripts do:
+statements dropped, values of the wrong datatype, language or class, extra values, links to
+unknown records, new records missing what they need. Each broken change is validated with both
+engines; resource, property, constraint, value and message must agree.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pyoxigraph as ox
+import pytest
+
+from dialogue_kg.archive import Archive
+from dialogue_kg.changeset import ChangeSet
+from dialogue_kg.config import ontology_dir
+from dialogue_kg.validation import ENGINES, Validator, Violation
+
+from ..helpers.listener import Listener
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DKG = "https://w3id.org/dialogue-kg/ontology#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+CASES = 160
+SEED = 20261123
+
+
+def lit(value: str, datatype: str | None = None, language: str | None = None) -> ox.Literal:
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype) if datatype else None)
+
+
+LITERALS = [
+    lit("2013-04-19", "date"),
+    lit("2015-08-25", "date"),
+    lit("2013", "gYear"),
+    lit("2013-04", "gYearMonth"),
+    lit("2013-04-19T10:00:00Z", "dateTime"),
+    lit("2013-02-30", "date"),  # ill-typed: reported by the validator before any engine
+    lit("plain text"),
+    lit('a "quoted" value\nover two lines'),
+    lit("Brussels Agreement", language="en"),
+    lit("Marrëveshja e Brukselit", language="sq"),
+    lit("Briselski sporazum", language="sr-Latn"),
+    lit("3", "integer"),
+    lit("-1", "integer"),
+    lit("2.5", "decimal"),
+    lit("true", "boolean"),
+    lit("https://example.org/doc", "anyURI"),
+]
+
+
+@pytest.fixture(scope="module")
+def validators() -> dict[str, Validator]:
+    shapes, ontology = ontology_dir() / "shapes.ttl", ontology_dir() / "dialogue.ttl"
+    return {name: Validator(shapes, ontology, engine=name) for name in ENGINES}
+
+
+@pytest.fixture(scope="module")
+def world(curated: Archive) -> dict:
+    """Seed records of every class, and IRIs of every class to link to."""
+    store = curated.store
+    rows = store.query(
+        "SELECT ?s ?c WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+        "'https://w3id.org/dialogue-kg/id/')) }"
+    )
+    by_class: dict[str, list[str]] = {}
+    for row in rows:
+        by_class.setdefault(row["c"].value, []).append(row["s"].value)
+    seeds = sorted({s for members in by_class.values() for s in members})
+    iris = [ox.NamedNode(sorted(m)[0]) for _, m in sorted(by_class.items())]
+    iris += [
+        ox.NamedNode(DKG + "Political"),
+        ox.NamedNode(DKG + "Meeting"),
+        ox.NamedNode("https://w3id.org/dialogue-kg/id/unknown/nothing-here"),
+    ]
+    classes = sorted(c for c in by_class if c.startswith(DKG))
+    return {"store": store, "seeds": seeds, "iris": iris, "classes": classes}
+
+
+def describe(store, iri: str) -> list[ox.Triple]:
+    return [t for t in store.describe([iri]) if t.subject == ox.NamedNode(iri)]
+
+
+def mutate(rng: random.Random, world: dict, n: int) -> ChangeSet:
+    """One broken change: one to three records, each changed one to three times."""
+    store = world["store"]
+    values = [*LITERALS, *world["iris"]]
+    cs = ChangeSet()
+    for _ in range(rng.randint(1, 3)):
+        if rng.random() < 0.15:  # a new record of some class, with a few random statements
+            node = ox.NamedNode(f"https://w3id.org/dialogue-kg/id/fuzz/{n}-{rng.random():.6f}")
+            cls = ox.NamedNode(rng.choice(world["classes"]))
+            cs.added.append(ox.Triple(node, RDF_TYPE, cls))
+            for _ in range(rng.randint(0, 4)):
+                pred = ox.NamedNode(DKG + rng.choice(["date", "source", "place", "year", "note"]))
+                cs.added.append(ox.Triple(node, pred, rng.choice(values)))
+            continue
+        iri = rng.choice(world["seeds"])
+        triples = describe(store, iri)
+        if not triples:
+            continue
+        for _ in range(rng.randint(1, 3)):
+            t = rng.choice(triples)
+            kind = rng.choice(["drop", "drop-all", "add", "replace", "replace"])
+            if kind == "drop":
+                cs.removed.append(t)
+            elif kind == "drop-all":
+                cs.removed.extend(x for x in triples if x.predicate == t.predicate)
+            elif kind == "add":
+                cs.added.append(ox.Triple(t.subject, t.predicate, rng.choice(values)))
+            else:
+                cs.removed.append(t)
+                cs.added.append(ox.Triple(t.subject, t.predicate, rng.choice(values)))
+    cs.added = list(dict.fromkeys(cs.added))
+    cs.removed = [t for t in dict.fromkeys(cs.removed) if t not in set(cs.added)]
+    return cs
+
+
+def key(v: Violation) -> tuple:
+    return (v.focus, v.path, v.constraint, v.value, v.message)
+
+
+def test_engines_agree_on_broken_records(validators: dict[str, Validator], world: dict) -> None:
+    rng = random.Random(SEED)
+    store = world["store"]
+    seen: set[str] = set()
+    disagreements = []
+    for n in range(CASES):
+        cs = mutate(rng, world, n)
+        found = {name: v.validate(store, [cs]) for name, v in validators.items()}
+        rudof, pyshacl = ({key(v) for v in found[name]} for name in ENGINES)
+        if rudof != pyshacl:
+            disagreements.append(
+                f"case {n}: only rudof {sorted(rudof - pyshacl)}; "
+                f"only pySHACL {sorted(pyshacl - rudof)}"
+            )
+        seen.update(v.constraint for v in found["pyshacl"])
+    assert not disagreements, "\n".join(disagreements[:10])
+    # The corpus really breaks records, in many ways (so agreement means something).
+    assert {"MinCount", "MaxCount", "Datatype", "Class", "QualifiedMinCount"} <= seen, seen
+
+
+def test_engines_agree_that_the_curated_archive_conforms(
+    validators: dict[str, Validator], world: dict
+) -> None:
+    """Every curated record re-validated as if just written: no violations from either."""
+    store = world["store"]
+    cs = ChangeSet(added=[t for iri in world["seeds"] for t in describe(store, iri)])
+    assert len(world["seeds"]) > 100
+    for name, validator in validators.items():
+        assert validator.validate(store, [cs]) == [], name
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown SHACL engine 'jena'"):
+        Validator(ontology_dir() / "shapes.ttl", ontology_dir() / "dialogue.ttl", engine="jena")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_validation_fetches_nothing(validators: dict[str, Validator], world: dict, engine) -> None:
+    """IRIs in a change set, even as subject, class or datatype, are never dereferenced."""
+    listener = Listener()
+    try:
+        here = f"http://127.0.0.1:{listener.port}/"
+        node = ox.NamedNode(here + "record")
+        cs = ChangeSet(
+            added=[
+                ox.Triple(node, RDF_TYPE, ox.NamedNode(DKG + "Meeting")),
+                ox.Triple(node, RDF_TYPE, ox.NamedNode(here + "Class")),
+                ox.Triple(node, ox.NamedNode(DKG + "place"), ox.NamedNode(here + "place")),
+                ox.Triple(node, ox.NamedNode(DKG + "date"), ox.Literal("x", datatype=node)),
+                ox.Triple(node, ox.NamedNode("http://www.w3.org/2002/07/owl#imports"), node),
+            ]
+        )
+        violations = validators[engine].validate(world["store"], [cs])
+    finally:
+        listener.close()
+    assert violations  # the meeting lacks its label and source
+    assert listener.connections == 0
