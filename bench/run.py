@@ -537,9 +537,7 @@ def plan(size: str, args: argparse.Namespace, shapes: bool) -> list[dict]:
     if size in args.validate_sizes and shapes:
         for engine in VALIDATE_ENGINES:
             name = VALIDATE_JOBS[engine]
-            jobs.append(
-                job(name, "archive", "memory", validate=True, engine=engine, cleanup=True)
-            )
+            jobs.append(job(name, "archive", "memory", validate=True, engine=engine, cleanup=True))
     return jobs
 
 
