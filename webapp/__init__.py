@@ -29,6 +29,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "agreements",
     "record",
     "explore",
+    "agents",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched

@@ -35,15 +35,20 @@ _SAFE = "/:@!$&'()*+,;=-._~"
 
 @bp.app_template_global()
 def iri_href(iri: str) -> str | None:
-    """This app's URL for an IRI it describes (resources, topics, change sets), else None."""
+    """This app's URL for an IRI it describes (resources, topics, change sets, agents), else
+    None."""
     # String work rather than url_for: a resource page links hundreds of IRIs.
     root = request.script_root
     for prefix, path in LOCAL:
         if iri.startswith(prefix) and len(iri) > len(prefix):
             return f"{root}{path}{quote(iri[len(prefix) :], safe=_SAFE)}"
-    revision = get_archive().minter.revision_of(iri)
+    minter = get_archive().minter
+    revision = minter.revision_of(iri)
     if revision is not None:
         return f"{root}/changeset/{revision}"
+    agents = minter.agent("x")[:-1]
+    if iri.startswith(agents) and len(iri) > len(agents):
+        return f"{root}/agent/{quote(iri[len(agents) :], safe=_SAFE)}"
     return None
 
 

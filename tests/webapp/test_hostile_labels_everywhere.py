@@ -79,6 +79,7 @@ def _pages(app, revision: int) -> list[str]:
             f"/explore?focus={iri}",
         }
     urls |= {f"/changeset/{revision}", "/agreements?year=2012", "/id/agreement/alpha"}
+    urls.add("/agent/mallory")  # the change set it posted carries a hostile comment
     return sorted(urls)
 
 
