@@ -308,9 +308,15 @@ def run_raw(case: Case) -> Answer:
     load_raw(store, case)
     result = store.query(query_text(case))
     if isinstance(result, ox.QueryTriples):
-        return parse_answer(result.serialize(format=ox.RdfFormat.N_TRIPLES), ".nt", True)
-    suffix = case.result.suffix if case.result.suffix in RESULT_FORMATS else ".srj"
-    return parse_answer(result.serialize(format=RESULT_FORMATS[suffix][1]), suffix, False)
+        body, suffix, graph = result.serialize(format=ox.RdfFormat.N_TRIPLES), ".nt", True
+    else:
+        suffix = case.result.suffix if case.result.suffix in RESULT_FORMATS else ".srj"
+        body, graph = result.serialize(format=RESULT_FORMATS[suffix][1]), False
+    # pyoxigraph's results may only be freed on this thread. Parsing can fail with pyparsing's
+    # exceptions, whose reference cycles would keep this frame (and the results) alive until
+    # the cyclic GC runs, perhaps on the test server's thread: free them first.
+    del result, store
+    return parse_answer(body, suffix, graph)
 
 
 def run_endpoint(case: Case, url: str, store: ox.Store) -> Answer:
