@@ -28,6 +28,7 @@ TOKEN_PREFIX = "dkg_"
 FREE_FAILURES = 3
 MAX_LOCK = 15 * 60
 
+_COLUMNS = "username, role, disabled, sessions"
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Checked against when the user does not exist, so that timing does not reveal user names.
 _DUMMY_HASH = generate_password_hash("not a password", method="scrypt")
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS users (
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL,
     disabled INTEGER NOT NULL DEFAULT 0,
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    sessions INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS tokens (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -69,6 +71,8 @@ class User:
     role: str
     disabled: bool
     agent_iri: str
+    # Bumped when the password changes: sessions opened before then stop working.
+    sessions: int = 0
 
     @property
     def is_editor(self) -> bool:
@@ -107,6 +111,9 @@ class Accounts:
             # WAL: readers (every authenticated request) do not wait for a writer.
             db.execute("PRAGMA journal_mode = WAL")
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(users)")}
+            if "sessions" not in columns:  # a database made before sessions were counted
+                db.execute("ALTER TABLE users ADD COLUMN sessions INTEGER NOT NULL DEFAULT 0")
         finally:
             db.close()
 
@@ -134,8 +141,8 @@ class Accounts:
     # -- users -----------------------------------------------------------------------------------
 
     def _user(self, row: tuple) -> User:
-        username, role, disabled = row
-        return User(username, role, bool(disabled), self.minter.agent(username))
+        username, role, disabled, sessions = row
+        return User(username, role, bool(disabled), self.minter.agent(username), sessions)
 
     def add(self, username: str, password: str, role: str = "archivist") -> User:
         """Create an account; the password is stored as a scrypt hash."""
@@ -156,40 +163,54 @@ class Accounts:
         """The account of ``username``, or None."""
         with self._db(write=False) as db:
             row = db.execute(
-                "SELECT username, role, disabled FROM users WHERE username = ?", (username,)
+                f"SELECT {_COLUMNS} FROM users WHERE username = ?", (username,)
             ).fetchone()
         return self._user(row) if row else None
 
     def list(self) -> list[User]:
         """Every account, by user name."""
         with self._db(write=False) as db:
-            rows = db.execute(
-                "SELECT username, role, disabled FROM users ORDER BY username"
-            ).fetchall()
+            rows = db.execute(f"SELECT {_COLUMNS} FROM users ORDER BY username").fetchall()
         return [self._user(r) for r in rows]
 
     def set_role(self, username: str, role: str) -> User:
-        """Make ``username`` an archivist or an editor."""
+        """Make ``username`` an archivist or an editor (the last active editor stays one)."""
         _check_role(role)
         with self._db() as db:
             self._require(db, username)
+            if role != "editor":
+                _keep_an_editor(db, username)
             db.execute("UPDATE users SET role = ? WHERE username = ?", (role, username))
         return self.get(username)  # type: ignore[return-value]
 
     def set_password(self, username: str, password: str) -> None:
-        """Replace the password of ``username``."""
+        """Replace the password of ``username``; the sessions opened with the old one end."""
         _check_password(password)
         with self._db() as db:
             self._require(db, username)
             db.execute(
-                "UPDATE users SET password_hash = ? WHERE username = ?",
+                "UPDATE users SET password_hash = ?, sessions = sessions + 1 WHERE username = ?",
                 (generate_password_hash(password, method="scrypt"), username),
             )
 
+    def change_password(self, username: str, current: str, new: str) -> User:
+        """A user's own change: ``current`` must be right; other sessions end."""
+        with self._db(write=False) as db:
+            row = db.execute(
+                "SELECT password_hash FROM users WHERE username = ? AND disabled = 0", (username,)
+            ).fetchone()
+        if row is None or not check_password_hash(row[0], current):
+            raise AccountError("the current password is not right")
+        self.set_password(username, new)
+        return self.get(username)  # type: ignore[return-value]
+
     def disable(self, username: str, disabled: bool = True) -> User:
-        """Stop (or with ``disabled=False`` restore) an account: no login, no token works."""
+        """Stop (or with ``disabled=False`` restore) an account: no login, no token works.
+        The last active editor cannot be disabled (nobody could manage accounts any more)."""
         with self._db() as db:
             self._require(db, username)
+            if disabled:
+                _keep_an_editor(db, username)
             db.execute(
                 "UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username)
             )
@@ -219,10 +240,10 @@ class Accounts:
             return None
         with self._db(write=False) as db:
             row = db.execute(
-                "SELECT username, role, disabled, password_hash FROM users WHERE username = ?",
+                f"SELECT {_COLUMNS}, password_hash FROM users WHERE username = ?",
                 (username,),
             ).fetchone()
-        stored = row[3] if row else _DUMMY_HASH
+        stored = row[4] if row else _DUMMY_HASH
         good = check_password_hash(stored, password) and row is not None and not row[2]
         with self._db() as db:
             key = _key(username, remote)
@@ -234,7 +255,7 @@ class Accounts:
                     "ON CONFLICT(key) DO UPDATE SET count = count + 1, last = excluded.last",
                     (key, time.time()),
                 )
-        return self._user(row[:3]) if good else None
+        return self._user(row[:4]) if good else None
 
     # -- API tokens ------------------------------------------------------------------------------
 
@@ -273,7 +294,7 @@ class Accounts:
             return None
         with self._db() as db:
             row = db.execute(
-                "SELECT t.id, u.username, u.role, u.disabled FROM tokens t "
+                "SELECT t.id, u.username, u.role, u.disabled, u.sessions FROM tokens t "
                 "JOIN users u ON u.username = t.username "
                 "WHERE t.token_hash = ? AND t.revoked = 0",
                 (_hash_token(token),),
@@ -282,6 +303,22 @@ class Accounts:
                 return None
             db.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (time.time(), row[0]))
         return self._user(row[1:])
+
+
+def _keep_an_editor(db: sqlite3.Connection, username: str) -> None:
+    """Refuse a change that would leave no active editor (``username`` stops being one)."""
+    others = db.execute(
+        "SELECT COUNT(*) FROM users WHERE role = 'editor' AND disabled = 0 AND username != ?",
+        (username,),
+    ).fetchone()[0]
+    is_editor = db.execute(
+        "SELECT 1 FROM users WHERE username = ? AND role = 'editor' AND disabled = 0",
+        (username,),
+    ).fetchone()
+    if is_editor and not others:
+        raise AccountError(
+            f"{username!r} is the last active editor: make someone else an editor first"
+        )
 
 
 def _key(username: str, remote: str) -> str:

@@ -43,7 +43,7 @@ def shacl_engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--shacl-engine",
         type=click.Choice(ENGINES),
         default=None,
-        help="SHACL engine: pyshacl (the reference) or rudof (3-4x faster on bulk loads). "
+        help="SHACL engine: pyshacl (the reference) or rudof (3-5x faster on bulk loads). "
         "Default: $DKG_SHACL_ENGINE, else pyshacl.",
     )(func)
 

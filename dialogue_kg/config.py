@@ -64,7 +64,7 @@ class Settings:
     shacl_engine: str = setting(
         "pyshacl",
         "DKG_SHACL_ENGINE",
-        "SHACL engine: 'pyshacl' (the reference) or 'rudof' (3-4x faster on bulk loads, held "
+        "SHACL engine: 'pyshacl' (the reference) or 'rudof' (3-5x faster on bulk loads, held "
         "to pySHACL's answers by the tests).",
     )
     graph_data_dir: str = setting(

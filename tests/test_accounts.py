@@ -56,6 +56,7 @@ def test_duplicate_refused(accounts):
 def test_roles_and_disable(accounts):
     accounts.add("ana", "correct horse")
     assert accounts.set_role("ana", "editor").is_editor
+    accounts.add("bo", "battery staple", role="editor")
     accounts.disable("ana")
     assert accounts.get("ana").disabled
     assert accounts.authenticate("ana", "correct horse") is None
@@ -63,6 +64,47 @@ def test_roles_and_disable(accounts):
     assert accounts.authenticate("ana", "correct horse").is_editor
     with pytest.raises(AccountError):
         accounts.set_role("nobody", "editor")
+
+
+def test_the_last_active_editor_stays(accounts):
+    """Somebody must be able to manage accounts: the last active editor cannot be demoted or
+    disabled (an archivist can)."""
+    accounts.add("ana", "correct horse", role="editor")
+    accounts.add("cy", "correct horse")
+    for change in (lambda: accounts.set_role("ana", "archivist"), lambda: accounts.disable("ana")):
+        with pytest.raises(AccountError, match="last active editor"):
+            change()
+    assert accounts.get("ana").is_editor and not accounts.get("ana").disabled
+    accounts.disable("cy")
+    accounts.add("bo", "battery staple", role="editor")
+    accounts.set_role("ana", "archivist")
+    with pytest.raises(AccountError, match="last active editor"):
+        accounts.disable("bo")
+
+
+def test_changing_a_password_ends_older_sessions(accounts):
+    accounts.add("ana", "correct horse")
+    before = accounts.get("ana").sessions
+    with pytest.raises(AccountError, match="current password"):
+        accounts.change_password("ana", "wrong one", "new password here")
+    with pytest.raises(AccountError, match="at least"):
+        accounts.change_password("ana", "correct horse", "short")
+    assert accounts.change_password("ana", "correct horse", "new password here").sessions > before
+    assert accounts.authenticate("ana", "correct horse") is None
+    assert accounts.authenticate("ana", "new password here") is not None
+    accounts.set_password("ana", "reset by an editor")
+    assert accounts.get("ana").sessions == before + 2
+
+
+def test_an_older_database_gains_the_sessions_column(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE users (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, "
+            "role TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL)"
+        )
+        db.execute("INSERT INTO users VALUES ('old', 'x', 'archivist', 0, 0)")
+    assert Accounts(path).get("old").sessions == 0
 
 
 def test_tokens(accounts):

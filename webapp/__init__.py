@@ -30,6 +30,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "record",
     "explore",
     "agents",
+    "users",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched

@@ -63,7 +63,8 @@ class SessionUser(UserMixin):
         return not self.user.disabled
 
     def get_id(self) -> str:
-        return self.username
+        # The session names the password generation: a changed password ends older sessions.
+        return f"{self.username}|{self.user.sessions}"
 
 
 class Anonymous(AnonymousUserMixin):
@@ -129,9 +130,12 @@ def init_app(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(username: str) -> SessionUser | None:
+def _load_user(session_id: str) -> SessionUser | None:
+    username, _sep, generation = session_id.partition("|")
     user = get_accounts().get(username)
-    return SessionUser(user) if user and not user.disabled else None
+    if user is None or user.disabled or generation != str(user.sessions):
+        return None
+    return SessionUser(user)
 
 
 def _wants_json() -> bool:
@@ -243,7 +247,7 @@ def account() -> Any:
     if current_user.via_token:
         abort(403, "API tokens cannot manage tokens; log in")
     accounts = get_accounts()
-    new_token = None
+    new_token, error, status = None, None, 200
     if request.method == "POST":
         action = request.form.get("action")
         try:
@@ -257,9 +261,33 @@ def account() -> Any:
                 ):
                     abort(404)
                 flash(_("The token was revoked."))
+            elif action == "password":
+                error = _change_password(accounts)
+                if error is None:
+                    flash(_("Your password was changed; your other sessions have ended."))
+                else:
+                    status = 400
             else:
                 abort(400)
         except (AccountError, ValueError):
             abort(400)
     tokens = accounts.tokens(current_user.username)
-    return render_template("auth/account.html", tokens=tokens, new_token=new_token)
+    return (
+        render_template("auth/account.html", tokens=tokens, new_token=new_token, error=error),
+        status,
+    )
+
+
+def _change_password(accounts: Accounts) -> str | None:
+    """Change the logged-in user's password from the form; None, or what is wrong."""
+    new = request.form.get("new_password", "")
+    if new != request.form.get("repeat_password", ""):
+        return _("The two new passwords differ.")
+    try:
+        user = accounts.change_password(
+            current_user.username, request.form.get("current_password", ""), new
+        )
+    except AccountError as exc:
+        return str(exc)
+    login_user(SessionUser(user))  # this session goes on under the new password
+    return None

@@ -3,7 +3,7 @@
 The validator gathers what the shapes need to judge the touched resources (their statements
 after the change, the types of what they point at, the ontology's class hierarchy), reports
 ill-typed literals itself, and hands the rest to a SHACL engine: pySHACL (the default and the
-reference) or rudof (3-4x faster on bulk loads; the tests hold it to pySHACL's answers).
+reference) or rudof (3-5x faster on bulk loads; the tests hold it to pySHACL's answers).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ PAGES = [
     "/id/person/edita-tahiri",
     "/topic/customs",
     "/changeset/14",
+    "/agent/dialogue-kg",
     "/id/agreement/no-such-thing",
 ]
 
