@@ -58,9 +58,10 @@ def short(iri: str | None) -> str:
     return f"<{iri}>"
 
 
-def order(v: Violation) -> tuple[str, str, str]:
-    """Sort key: resource, property, constraint."""
-    return (v.focus, v.path or "", v.constraint)
+def order(v: Violation) -> tuple[str, str, str, str, str]:
+    """Sort key: resource, property, constraint, then value and message, so that the order
+    never depends on the order an engine happened to report in."""
+    return (v.focus, v.path or "", v.constraint, v.value or "", v.message)
 
 
 def component_name(iri: str) -> str:

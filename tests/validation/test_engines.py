@@ -181,3 +181,19 @@ def test_validation_fetches_nothing(validators: dict[str, Validator], world: dic
         listener.close()
     assert violations  # the meeting lacks its label and source
     assert listener.connections == 0
+
+
+def test_rudof_checks_from_many_threads_agree_with_one(
+    validators: dict[str, Validator], world: dict
+) -> None:
+    """The web server validates from several threads; rudof's one session takes them in turn."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(SEED + 1)
+    changes = [mutate(rng, world, n) for n in range(24)]
+    rudof, store = validators["rudof"], world["store"]
+    alone = [rudof.validate(store, [cs]) for cs in changes]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        together = list(pool.map(lambda cs: rudof.validate(store, [cs]), changes))
+    assert together == alone
+    assert any(alone)
