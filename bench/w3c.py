@@ -514,6 +514,7 @@ def _serve(app, report: Callable[[str], Report]) -> Report:  # noqa: ANN001 - a 
     """Serve ``app`` with waitress on a free loopback port while ``report(url)`` runs."""
     import threading
 
+    from waitress import wasyncore
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
@@ -522,8 +523,10 @@ def _serve(app, report: Callable[[str], Report]) -> Report:  # noqa: ANN001 - a 
     try:
         return report(f"http://127.0.0.1:{server.socket.getsockname()[1]}/sparql")
     finally:
-        time.sleep(0.2)  # let waitress finish the last response before closing
-        server.close()
+        # Let running requests finish, then close the sockets from the server's own loop
+        # (closed from here, under its running select, they make that thread fail with EBADF).
+        server.task_dispatcher.shutdown(timeout=10)
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(10)
 
 

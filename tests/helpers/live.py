@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from waitress import wasyncore
 from waitress.server import create_server
 
 from .servers import free_port, stop, wait_for
@@ -56,5 +57,14 @@ def serve_app(app) -> Iterator[str]:  # noqa: ANN001 - a Flask app
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        server.close()
-        thread.join(10)
+        shut_down(server, thread)
+
+
+def shut_down(server, thread: threading.Thread) -> None:  # noqa: ANN001 - a waitress server
+    """Stop a waitress server running in ``thread``. Its sockets are closed by the server's own
+    loop: closed from here, under a running ``select``, they made the loop thread fail with
+    EBADF (an intermittent error at the teardown of browser tests)."""
+    server.task_dispatcher.shutdown(timeout=10)  # let running requests finish
+    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+    thread.join(10)
+    assert not thread.is_alive(), "the waitress loop did not stop"
