@@ -518,15 +518,22 @@ def _serve(app, report: Callable[[str], Report]) -> Report:  # noqa: ANN001 - a 
     from waitress.server import create_server
 
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve() -> None:
+        # Closing the sockets from this thread once its loop stops: closed from another
+        # thread under a running select, they make this one fail with EBADF.
+        while not stop.is_set():
+            wasyncore.poll(0.05, server._map)
+        wasyncore.close_all(server._map)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     try:
         return report(f"http://127.0.0.1:{server.socket.getsockname()[1]}/sparql")
     finally:
-        # Let running requests finish, then close the sockets from the server's own loop
-        # (closed from here, under its running select, they make that thread fail with EBADF).
-        server.task_dispatcher.shutdown(timeout=10)
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        server.task_dispatcher.shutdown(timeout=10)  # let running requests finish
+        stop.set()
         thread.join(10)
 
 

@@ -52,19 +52,22 @@ def serve_app(app) -> Iterator[str]:  # noqa: ANN001 - a Flask app
     """Serve a Flask app with waitress in a background thread; yield its base URL."""
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
     port = server.socket.getsockname()[1]
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+    thread = threading.Thread(target=_serve_until, args=(server, stop), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
-        shut_down(server, thread)
+        server.task_dispatcher.shutdown(timeout=10)  # let running requests finish
+        stop.set()
+        thread.join(10)
+        assert not thread.is_alive(), "the waitress loop did not stop"
 
 
-def shut_down(server, thread: threading.Thread) -> None:  # noqa: ANN001 - a waitress server
-    """Stop a waitress server running in ``thread``. Its sockets are closed by the server's own
-    loop: closed from here, under a running ``select``, they made the loop thread fail with
-    EBADF (an intermittent error at the teardown of browser tests)."""
-    server.task_dispatcher.shutdown(timeout=10)  # let running requests finish
-    server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
-    thread.join(10)
-    assert not thread.is_alive(), "the waitress loop did not stop"
+def _serve_until(server, stop: threading.Event) -> None:  # noqa: ANN001 - a waitress server
+    """waitress's loop, until ``stop`` is set; then its sockets are closed here, in the loop's
+    own thread. (Closed from another thread under a running ``select``, they failed this
+    thread with EBADF: an intermittent error at the teardown of browser tests.)"""
+    while not stop.is_set():
+        wasyncore.poll(0.05, server._map)
+    wasyncore.close_all(server._map)
