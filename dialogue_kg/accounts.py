@@ -307,15 +307,11 @@ class Accounts:
 
 def _keep_an_editor(db: sqlite3.Connection, username: str) -> None:
     """Refuse a change that would leave no active editor (``username`` stops being one)."""
-    others = db.execute(
-        "SELECT COUNT(*) FROM users WHERE role = 'editor' AND disabled = 0 AND username != ?",
-        (username,),
-    ).fetchone()[0]
-    is_editor = db.execute(
-        "SELECT 1 FROM users WHERE username = ? AND role = 'editor' AND disabled = 0",
-        (username,),
-    ).fetchone()
-    if is_editor and not others:
+    editors = {
+        row[0]
+        for row in db.execute("SELECT username FROM users WHERE role = 'editor' AND disabled = 0")
+    }
+    if editors == {username}:
         raise AccountError(
             f"{username!r} is the last active editor: make someone else an editor first"
         )

@@ -26,7 +26,7 @@ from .namespaces import Minter
 from .provenance import changeset_quads
 from .store import QuadStore, make_store
 from .store.oxigraph import OxigraphStore
-from .validation import ENGINES, ValidationError, Validator
+from .validation import ValidationError, Validator, check_engine
 
 __all__ = [
     "Archive",
@@ -90,11 +90,7 @@ class Archive:
         An empty archive is filled with the ontology and graph_data/ when ``initialise`` is true.
         """
         settings = settings or Settings.from_env()
-        if settings.shacl_engine not in ENGINES:
-            raise ValueError(
-                f"unknown SHACL engine {settings.shacl_engine!r}; choose one of "
-                f"{', '.join(ENGINES)}"
-            )
+        check_engine(settings.shacl_engine)  # a typo is reported now, not at the first write
         journal = Journal(settings.data_path).open()
         minter = Minter(settings.base_iri)
         archive = cls(settings, make_store(settings, minter), journal)

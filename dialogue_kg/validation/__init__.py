@@ -3,7 +3,7 @@
 
 from .pyshacl_engine import _fast_parameter_lookup, _violations, run_pyshacl
 from .results import ValidationError, Violation
-from .validator import ENGINES, Validator, ill_typed
+from .validator import ENGINES, Validator, check_engine, ill_typed
 
 __all__ = [
     "ENGINES",
@@ -12,6 +12,7 @@ __all__ = [
     "Violation",
     "_fast_parameter_lookup",
     "_violations",
+    "check_engine",
     "ill_typed",
     "run_pyshacl",
 ]

@@ -47,17 +47,22 @@ class Engine(Protocol):
         ...
 
 
+def check_engine(name: str) -> None:
+    """ValueError unless ``name`` is one of ``ENGINES``."""
+    if name not in ENGINES:
+        raise ValueError(f"unknown SHACL engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
 def make_engine(name: str, shapes_path: Path, context: Sequence[ox.Triple]) -> Engine:
     """The engine called ``name`` (one of ``ENGINES``), with the shapes and context loaded."""
+    check_engine(name)
     if name == "rudof":
         from .rudof_engine import RudofEngine
 
         return RudofEngine(shapes_path, context)
-    if name == "pyshacl":
-        from .pyshacl_engine import PyshaclEngine
+    from .pyshacl_engine import PyshaclEngine
 
-        return PyshaclEngine(shapes_path, context)
-    raise ValueError(f"unknown SHACL engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return PyshaclEngine(shapes_path, context)
 
 
 class Validator:
@@ -74,7 +79,6 @@ class Validator:
             if t.predicate.value == RDF_TYPE and isinstance(t.subject, ox.NamedNode)
         ]
         self.individuals = {t.subject.value for t in types}
-        self.engine_name = engine
         self.engine = make_engine(engine, shapes_path, [*hierarchy, *types])
 
     def validate(self, store: QuadStore, changesets: Iterable[ChangeSet]) -> list[Violation]:
