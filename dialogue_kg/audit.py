@@ -46,8 +46,7 @@ class Filters:
 
 
 def _entry(archive: Archive, record: Record) -> Entry:
-    prefix = archive.minter.agent("x")[:-1]
-    name = record.agent[len(prefix) :] if record.agent.startswith(prefix) else record.agent
+    name = archive.minter.agent_name(record.agent) or record.agent
     return Entry(
         revision=record.revision,
         changeset=record.changeset,

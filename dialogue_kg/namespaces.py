@@ -66,6 +66,13 @@ class Minter:
         """The named graph that holds the PROV-O description of every change set."""
         return f"{self.base}graph/changesets"
 
+    def agent_name(self, iri: str) -> str | None:
+        """The name in an agent IRI minted by ``agent``, or None if ``iri`` is not one."""
+        prefix = f"{self.base}agent/"
+        if iri.startswith(prefix) and len(iri) > len(prefix):
+            return iri[len(prefix) :]
+        return None
+
     def revision_of(self, iri: str) -> int | None:
         """The revision number of a change-set IRI, or None if ``iri`` is not one."""
         prefix = f"{self.base}changeset/"

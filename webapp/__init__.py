@@ -133,6 +133,16 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     return app
 
 
+def wants_json() -> bool:
+    """True when the request asks for JSON (``?format=json`` or ``Accept: application/json``):
+    routes that answer HTML and JSON from one URL ask this."""
+    from flask import request
+
+    return request.args.get("format") == "json" or request.accept_mimetypes.best == (
+        "application/json"
+    )
+
+
 def get_archive() -> Archive:
     """The archive of the current app."""
     from flask import current_app

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from dialogue_kg.audit import Filters, changes
 
-from . import get_archive
+from . import get_archive, wants_json
 
 bp = Blueprint("agents", __name__)
 
@@ -25,7 +25,7 @@ def agent(name: str) -> Response:
         return Response(render_template("not_found.html", iri=iri, as_of=None), status=404)
     older = url_for(".agent", name=name, offset=offset + PAGE) if len(entries) == PAGE else None
     newer = url_for(".agent", name=name, offset=max(offset - PAGE, 0)) if offset else None
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(
             agent=iri,
             name=entries[0].archivist if entries else name,

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from dialogue_kg.catalogue import catalogue as read_catalogue
 
-from . import get_archive
+from . import get_archive, wants_json
 from .i18n import current_language
 
 bp = Blueprint("agreements", __name__)
@@ -22,7 +22,7 @@ def catalogue():  # noqa: ANN201
         year=chosen["year"], nature=chosen["type"], status=chosen["status"], topic=chosen["topic"]
     )
     tree = cat.tree(selected)
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(
             {
                 "filters": chosen,

@@ -38,6 +38,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from dialogue_kg.accounts import AccountError, Accounts, User
 
+from . import wants_json
+
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -139,12 +141,7 @@ def _load_user(session_id: str) -> SessionUser | None:
 
 
 def _wants_json() -> bool:
-    return (
-        bearer_token() is not None
-        or request.path.startswith("/api/")
-        or request.args.get("format") == "json"
-        or request.accept_mimetypes.best == "application/json"
-    )
+    return bearer_token() is not None or request.path.startswith("/api/") or wants_json()
 
 
 def _refuse(status: int, message: str) -> Any:

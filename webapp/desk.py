@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from dialogue_kg.audit import Filters, IntegrityCache, changes
 
-from . import get_archive
+from . import get_archive, wants_json
 from .auth import archivist_required
 
 bp = Blueprint("desk", __name__)
@@ -49,7 +49,7 @@ def index() -> Any:
     except ValueError as exc:
         entries, error = [], str(exc)
     integrity = _integrity().status(archive, refresh=args.get("verify") == "1")
-    if args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(
             changesets=[e.as_dict() for e in entries],
             integrity=integrity.as_dict(),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
 from dialogue_kg.stats import headline_figures
 
-from . import get_archive
+from . import get_archive, wants_json
 
 bp = Blueprint("pages", __name__)
 
@@ -57,7 +57,7 @@ def home():  # noqa: ANN201
     if cached is None or cached.revision != archive.revision:
         cached = current_app.extensions["pages.figures"] = headline_figures(archive)
     figures = cached
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(vars(figures))
     ways = [w for w in WAYS if w[0] in current_app.view_functions]
     return render_template("home.html", figures=figures, ways=ways)

@@ -23,7 +23,7 @@ from dialogue_kg.result_table import from_sparql_json
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.workers import Answer, QueryFailed, answer
 
-from . import get_archive
+from . import get_archive, wants_json
 
 bp = Blueprint("queries", __name__)
 
@@ -81,7 +81,7 @@ def _entry(saved: queries.SavedQuery) -> dict[str, object]:
 def catalogue():  # noqa: ANN201
     """Every saved query: title, description, parameters, text, and links to run it."""
     saved = queries.catalogue()
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify([_entry(q) for q in saved])
     return render_template("queries/catalogue.html", saved=saved)
 

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from dialogue_kg.analysis.plots import render
 from dialogue_kg.analysis.reports import REPORTS, TITLES, Report, build_report
 
-from . import get_archive
+from . import get_archive, wants_json
 from .i18n import current_language
 
 bp = Blueprint("reports", __name__)
@@ -66,12 +66,6 @@ def _report(name: str) -> tuple[Report, str]:
     return found
 
 
-def _wants_json() -> bool:
-    return request.args.get("format") == "json" or request.accept_mimetypes.best == (
-        "application/json"
-    )
-
-
 def _document(report: Report) -> dict[str, Any]:
     """The JSON form of a report: its rows and how to reproduce them."""
     return {
@@ -89,7 +83,7 @@ def index():  # noqa: ANN201
         {"name": name, "title": TITLES[name], "description": DESCRIPTIONS.get(name, "")}
         for name in REPORTS
     ]
-    if _wants_json():
+    if wants_json():
         return jsonify(
             [
                 {**e, "url": url_for("reports.report", name=e["name"], _external=True)}
@@ -103,7 +97,7 @@ def index():  # noqa: ANN201
 def report(name: str):  # noqa: ANN201
     """One report: its plot, its table and how it was made."""
     found, _ = _report(name)
-    if _wants_json():
+    if wants_json():
         return jsonify(_document(found))
     return render_template(
         f"reports/{name}.html" if name in ("implementation", "outreach") else "reports/table.html",

@@ -46,9 +46,9 @@ def iri_href(iri: str) -> str | None:
     revision = minter.revision_of(iri)
     if revision is not None:
         return f"{root}/changeset/{revision}"
-    agents = minter.agent("x")[:-1]
-    if iri.startswith(agents) and len(iri) > len(agents):
-        return f"{root}/agent/{quote(iri[len(agents) :], safe=_SAFE)}"
+    name = minter.agent_name(iri)
+    if name is not None:
+        return f"{root}/agent/{quote(name, safe=_SAFE)}"
     return None
 
 

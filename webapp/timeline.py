@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, render_template, request
 from dialogue_kg.timeline import KINDS
 from dialogue_kg.timeline import timeline as read_timeline
 
-from . import get_archive
+from . import get_archive, wants_json
 from .i18n import current_language
 from .resources import iri_href
 
@@ -23,7 +23,7 @@ def timeline():  # noqa: ANN201
     topic = request.args.get("topic") or None
     items = [{**vars(i), "href": iri_href(i.iri)} for i in data.select(kinds or None, topic)]
     payload = {"items": items, "topics": data.topics}
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(payload)
     return render_template(
         "timeline.html",

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from dialogue_kg.accounts import ROLES, AccountError
 
+from . import wants_json
 from .auth import _refuse, editor_required, get_accounts
 
 bp = Blueprint("users", __name__)
@@ -35,7 +36,7 @@ def index() -> Any:
         except AccountError as exc:
             error, status = str(exc), 400
     users = accounts.list()
-    if request.args.get("format") == "json" or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(
             users=[
                 {
@@ -69,8 +70,8 @@ def _apply(form: Any) -> str | None:
         accounts.add(username, form.get("password", ""), form.get("role", "archivist"))
         return username
     if action == "role":
-        accounts.set_role(username, form.get("role", ""))
         role = form.get("role", "")
+        accounts.set_role(username, role)
         flash(_("%(user)s is now: %(role)s.", user=username, role=ROLE_NAMES.get(role, role)))
     elif action in ("disable", "enable"):
         accounts.disable(username, action == "disable")
