@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from .archive import Archive, _apply_to
 from .journal import Record
 from .store.oxigraph import OxigraphStore
+from .terms import statement_text
 
 
 @dataclass
@@ -54,9 +55,7 @@ def as_of(archive: Archive, revision: int) -> OxigraphStore:
 def _statements(store: OxigraphStore) -> set[str]:
     """Every data statement (not change-set descriptions) as an N-Triples line."""
     prov = store.provenance_graph
-    return {
-        f"{q.subject} {q.predicate} {q.object} ." for q in store.quads() if q.graph_name != prov
-    }
+    return {statement_text(q) for q in store.quads() if q.graph_name != prov}
 
 
 def diff(archive: Archive, old: int, new: int) -> Diff:
@@ -101,8 +100,7 @@ def resource_history(archive: Archive, iri: str) -> list[Change]:
 
 
 def _triple_text(statement: bytes) -> str:
-    quad = next(ox.parse(statement, format=ox.RdfFormat.N_QUADS))
-    return f"{quad.subject} {quad.predicate} {quad.object} ."
+    return statement_text(next(ox.parse(statement, format=ox.RdfFormat.N_QUADS)))
 
 
 def _change(record: Record, added: list[str], removed: list[str]) -> Change:

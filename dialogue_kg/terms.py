@@ -1,4 +1,5 @@
-"""Conversion of pyoxigraph terms (the store's) to rdflib terms (the toolkit's, for pySHACL)."""
+"""Terms between pyoxigraph (the store's) and rdflib (the toolkit's, for pySHACL), and statements as
+text."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def statement_text(q: ox.Quad | ox.Triple) -> str:
+    """A statement as one N-Triples line, its graph left out (how history and the API list it)."""
+    return f"{q.subject} {q.predicate} {q.object} ."
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, *, lexical: bool = False) -> Node:

@@ -20,6 +20,7 @@ from dialogue_kg.audit import Filters, changes, since_head
 from dialogue_kg.changeset import InputError, read_changesets
 from dialogue_kg.guard import QueryRefused
 from dialogue_kg.journal import ConflictError, Record
+from dialogue_kg.terms import statement_text
 from dialogue_kg.validation import ValidationError
 
 from . import get_archive
@@ -198,8 +199,8 @@ def get_changeset(revision: int) -> Response:
         sources=record.sources,
         comment=record.comment,
         digest=record.digest,
-        added=[f"{q.subject} {q.predicate} {q.object} ." for q in record.added()],
-        removed=[f"{q.subject} {q.predicate} {q.object} ." for q in record.removed()],
+        added=[statement_text(q) for q in record.added()],
+        removed=[statement_text(q) for q in record.removed()],
     )
 
 
