@@ -193,13 +193,13 @@ class Accounts:
                 (generate_password_hash(password, method="scrypt"), username),
             )
 
-    def change_password(self, username: str, current: str, new: str) -> User:
-        """A user's own change: ``current`` must be right; other sessions end."""
-        with self._db(write=False) as db:
-            row = db.execute(
-                "SELECT password_hash FROM users WHERE username = ? AND disabled = 0", (username,)
-            ).fetchone()
-        if row is None or not check_password_hash(row[0], current):
+    def change_password(self, username: str, current: str, new: str, remote: str = "") -> User:
+        """A user's own change: ``current`` must be right, checked as a login is (wrong guesses
+        back off the same way); other sessions end."""
+        wait = self.locked_for(username, remote)
+        if wait > 0:
+            raise AccountError(f"too many wrong passwords: try again in {int(wait) + 1} seconds")
+        if self.authenticate(username, current, remote) is None:
             raise AccountError("the current password is not right")
         self.set_password(username, new)
         return self.get(username)  # type: ignore[return-value]

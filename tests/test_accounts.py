@@ -96,6 +96,16 @@ def test_changing_a_password_ends_older_sessions(accounts):
     assert accounts.get("ana").sessions == before + 2
 
 
+def test_guessing_the_current_password_backs_off_like_a_login(accounts):
+    accounts.add("ana", "correct horse")
+    for _ in range(accounts_module.FREE_FAILURES):
+        with pytest.raises(AccountError, match="not right"):
+            accounts.change_password("ana", "guess", "new password here", "10.0.0.1")
+    with pytest.raises(AccountError, match="too many wrong passwords"):
+        accounts.change_password("ana", "correct horse", "new password here", "10.0.0.1")
+    assert accounts.authenticate("ana", "correct horse", "10.0.0.2") is not None
+
+
 def test_an_older_database_gains_the_sessions_column(tmp_path):
     path = tmp_path / "old.sqlite"
     with sqlite3.connect(path) as db:

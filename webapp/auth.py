@@ -282,7 +282,10 @@ def _change_password(accounts: Accounts) -> str | None:
         return _("The two new passwords differ.")
     try:
         user = accounts.change_password(
-            current_user.username, request.form.get("current_password", ""), new
+            current_user.username,
+            request.form.get("current_password", ""),
+            new,
+            request.remote_addr or "",
         )
     except AccountError as exc:
         return str(exc)
