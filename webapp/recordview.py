@@ -24,6 +24,8 @@ _ROW = re.compile(r"^new\.([A-Za-z0-9]+)\.(\d{1,3})\.")
 # Keys of the source block's inputs, where problems with the change's source are shown.
 SOURCE_KEYS = ("source", "_source", "_source_title", "_source_url", "_source_issuer",
                "_source_date")  # fmt: skip
+# The kind of value typed in the inputs of a new source document (they are no shape's fields).
+_SOURCE_KINDS = {"_source_url": "url", "_source_date": "date"}
 
 
 def _what(kind: str) -> str:
@@ -75,8 +77,8 @@ def explain(problem: Problem, spec: FormSpec, lang: str) -> str:
     if constraint == "MaxCount":
         return _("%(field)s takes only one value.", field=name or _("This"))
     if constraint == "Datatype":
-        return _("“%(value)s” is not a valid %(what)s.", value=value,
-                 what=_what(f.kind if f else ""))  # fmt: skip
+        kind = f.kind if f else _SOURCE_KINDS.get(problem.key, "")
+        return _("“%(value)s” is not a valid %(what)s.", value=value, what=_what(kind))
     if constraint == "Class" and f is not None:
         kinds = ", ".join(class_name(c, lang) for c in f.classes)
         return _("“%(value)s” is not a record of the right kind (%(kinds)s).", value=value,

@@ -1,9 +1,10 @@
 """SHACL validation of change sets before anything is written: the validator, its two engines
 (pySHACL, the default and reference; rudof, faster) and the violations they report."""
 
+from .literals import ill_typed, ill_typed_literals
 from .pyshacl_engine import _fast_parameter_lookup, _violations, run_pyshacl
 from .results import ValidationError, Violation
-from .validator import ENGINES, Validator, check_engine, ill_typed
+from .validator import ENGINES, Validator, check_engine
 
 __all__ = [
     "ENGINES",
@@ -14,5 +15,6 @@ __all__ = [
     "_violations",
     "check_engine",
     "ill_typed",
+    "ill_typed_literals",
     "run_pyshacl",
 ]

@@ -247,3 +247,23 @@ def test_only_editors_revert(archivist, small) -> None:
     response = post(archivist, "/record/saved/2/revert", {}, token_path="/record/")
     assert response.status_code == 403 and small.revision == before
     assert 'id="revert"' not in archivist.get("/record/saved/2").get_data(as_text=True)
+
+
+def test_a_mistyped_year_is_refused_beside_its_field(archivist, small) -> None:
+    before = small.revision
+    response = post(archivist, "/record/meeting", meeting(date="", year="2O24"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    block = page[page.index('id="field-year"') :][:3000]
+    assert "“2O24” is not a valid year, such as 2013." in block
+    assert small.revision == before
+
+
+def test_a_source_address_without_a_scheme_is_refused(archivist, small) -> None:
+    before = small.revision
+    data = meeting(_source="", _source_title="A new statement", _source_url="www.example.org/doc")
+    response = post(archivist, "/record/meeting", data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "“www.example.org/doc” is not a valid web address." in page
+    assert small.revision == before
