@@ -25,23 +25,15 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from dialogue_kg.serbian import LATIN_DIGRAPHS, LATIN_LETTERS
+
 HERE = Path(__file__).resolve().parent
 LATIN = HERE / "sr_Latn" / "LC_MESSAGES" / "messages.po"
 CYRILLIC = HERE / "sr_Cyrl" / "LC_MESSAGES" / "messages.po"
 
-# Digraphs first, so that "lj", "nj" and "dž" become one letter each.
-_DIGRAPHS = {
-    "Lj": "Љ", "LJ": "Љ", "lj": "љ",
-    "Nj": "Њ", "NJ": "Њ", "nj": "њ",
-    "Dž": "Џ", "DŽ": "Џ", "dž": "џ",
-}  # fmt: skip
-_LETTERS = dict(
-    zip(
-        "ABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠabvgdđežzijklmnoprstćufhcčš",
-        "АБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШабвгдђежзијклмнопрстћуфхцчш",
-        strict=True,
-    )
-)
+# The letter tables are the archive's own (dialogue_kg.serbian), shared with search.
+_DIGRAPHS = LATIN_DIGRAPHS
+_LETTERS = LATIN_LETTERS
 # Words in which "nj" or "dž" is two letters (a prefix meets a root): the stem and
 # its Cyrillic spelling.
 _EXCEPTIONS = {
