@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .changeset import ChangeSet, InputError, Statements, read_changesets
+from .changeset import ChangeSet, InputError, Statements, check_reserved, read_changesets
 from .config import Settings, ontology_dir
 from .guard import check as check_query
 from .journal import ConflictError, Draft, Journal, JournalError, Record
@@ -190,6 +190,7 @@ class Archive:
             for src in cs.sources:
                 if not src.startswith(("http://", "https://", "urn:")):
                     raise InputError(f"source {src!r} is not an IRI")
+        check_reserved(changesets, self.minter)
         agent_iri = agent if agent.startswith(("http://", "https://")) else self.minter.agent(agent)
         check = self.settings.validate if validate is None else validate
         with self._lock, self.journal.lock():

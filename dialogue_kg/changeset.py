@@ -13,7 +13,7 @@ import itertools
 import operator
 import re
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,6 +94,40 @@ class ChangeSet:
     def is_empty(self) -> bool:
         """True when the change set neither adds nor retracts anything."""
         return not self.added and not self.removed
+
+
+def check_reserved(changesets: Iterable[ChangeSet], minter: Minter) -> None:
+    """InputError when a change set would state what only the archive writes: anything about a
+    change set, an agent or one of the archive's named graphs (who wrote what, when, from which
+    source), or statements in a graph whose name the archive reserves. Retracting such a
+    statement stays possible (it can only be one written before this check existed)."""
+    prefixes = minter.reserved_prefixes
+    marks = tuple(f"<{p}".encode() for p in prefixes)
+    for cs in changesets:
+        graph = cs.imported_graph
+        if graph is not None and minter.reserved(graph):
+            raise InputError(
+                f"graph <{graph}> names {minter.reserved(graph)}: the archive reserves that name "
+                "for its own record of the changes; load the statements in another graph"
+            )
+        if isinstance(cs.added, Statements):
+            line = next((x for x in cs.added.lines if x.startswith(marks)), None)
+            subject = line.split(b">", 1)[0][1:].decode() if line is not None else None
+        else:
+            subject = next(
+                (
+                    t.subject.value
+                    for t in cs.added
+                    if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(prefixes)
+                ),
+                None,
+            )
+        if subject is not None:
+            raise InputError(
+                f"<{subject}> is {minter.reserved(subject)}: who wrote each change, when, from "
+                "which source and why is recorded by the archive alone, and no change may state "
+                "anything about it; nothing was written"
+            )
 
 
 def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat:

@@ -35,6 +35,12 @@ PREFIXES: dict[str, str] = {
 }
 
 _SLUG_RE = re.compile(r"[^a-z0-9]+")
+# The IRIs only the archive describes (the PROV-O record of every change), by path under the base.
+_RESERVED = (
+    ("changeset/", "a change set"),
+    ("agent/", "an agent"),
+    ("graph/", "a named graph of the archive"),
+)
 
 
 class Minter:
@@ -65,6 +71,19 @@ class Minter:
     def provenance_graph(self) -> str:
         """The named graph that holds the PROV-O description of every change set."""
         return f"{self.base}graph/changesets"
+
+    @property
+    def reserved_prefixes(self) -> tuple[str, ...]:
+        """IRI prefixes of what the archive alone describes: change sets, agents, its graphs."""
+        return tuple(self.base + path for path, _ in _RESERVED)
+
+    def reserved(self, iri: str) -> str | None:
+        """What ``iri`` names if only the archive may describe it ("a change set", "an agent",
+        "a named graph of the archive"), else None."""
+        for path, what in _RESERVED:
+            if iri.startswith(self.base + path):
+                return what
+        return None
 
     def agent_name(self, iri: str) -> str | None:
         """The name in an agent IRI minted by ``agent``, or None if ``iri`` is not one."""

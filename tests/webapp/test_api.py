@@ -210,3 +210,27 @@ def test_import_meetings_dry_run_and_apply(client, small, ana):
     assert done.headers["Location"].endswith(f"/changeset/{small.revision}")
     unknown = client.post("/api/import/meetings", data=CSV, headers={**ana, "Content-Type": "a/b"})
     assert unknown.status_code == 400
+
+
+def test_provenance_cannot_be_forged(client, small, ana):
+    """The change-set graph and the PROV description are written by the archive alone."""
+    cs = small.minter.changeset(2)
+    journal = small.journal.path.read_bytes()
+    forged = [
+        (f"<{cs}> <http://www.w3.org/ns/prov#wasAttributedTo> <{small.minter.agent('mallory')}> .",
+         "text/turtle"),
+        (f"<{cs}> <http://purl.org/dc/terms/source> <https://example.org/forged> .", "text/turtle"),
+        (f'<{small.minter.agent("ana")}> <http://www.w3.org/2000/01/rdf-schema#label> "x" .',
+         "text/turtle"),
+        (f"<{small.minter.provenance_graph}> {{ <{CY}> a <https://w3id.org/dialogue-kg/ontology#"
+         f"Person> }}", "application/trig"),
+    ]  # fmt: skip
+    for body, media in forged:
+        response = post(client, body, media, ana)
+        assert response.status_code == 400, body
+        assert "archive" in response.get_json()["error"]
+    assert small.journal.path.read_bytes() == journal
+    who = small.query(
+        f"SELECT DISTINCT ?who WHERE {{ <{cs}> <http://www.w3.org/ns/prov#wasAttributedTo> ?who }}"
+    )
+    assert [row["who"].value for row in who] == [small.minter.agent("tester")]

@@ -78,6 +78,19 @@ def test_update_by_session_needs_csrf(client, small):
         ),
         ("LOAD <http://example.org/x.ttl>", TEST_SOURCE, 403),
         (P + f"INSERT DATA {{ GRAPH <urn:g> {{ {ANA} rdfs:label 'x'@en }} }}", TEST_SOURCE, 400),
+        (  # forged provenance: who wrote change set 2
+            "INSERT DATA { <https://w3id.org/dialogue-kg/changeset/2> "
+            "<http://www.w3.org/ns/prov#wasAttributedTo> "
+            "<https://w3id.org/dialogue-kg/agent/mallory> }",
+            TEST_SOURCE,
+            400,
+        ),
+        (
+            P + "INSERT { ?cs rdfs:comment 'forged' } WHERE { BIND(<https://w3id.org/dialogue-kg/"
+            "changeset/3> AS ?cs) }",
+            TEST_SOURCE,
+            400,
+        ),
     ],
 )
 def test_bad_updates_write_nothing(client, small, ana, update, source, status):
