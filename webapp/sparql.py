@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dialogue_kg.accounts import ROLES
-from dialogue_kg.protocol import ProtocolError, choose_format, read_request, service_description
+from dialogue_kg.protocol import (
+    ProtocolError,
+    candidates,
+    choose_format,
+    read_request,
+    service_description,
+)
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.update import run_update
 from dialogue_kg.workers import QueryFailed, answer
@@ -18,8 +25,38 @@ from .auth import csrf_in_view, require_csrf
 bp = Blueprint("sparql", __name__)
 
 
+# Example queries on the endpoint's page for people: (title, query).
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    (
+        _l("Agreements, earliest first"),
+        "PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?agreement ?label ?date WHERE {\n"
+        "  ?agreement a dkg:Agreement ; rdfs:label ?label .\n"
+        "  OPTIONAL { ?agreement dkg:date ?date }\n"
+        '  FILTER(lang(?label) = "en")\n'
+        "} ORDER BY ?date LIMIT 20",
+    ),
+    (
+        _l("How many resources of each class"),
+        "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)",
+    ),
+)
+
+
 def _text(status: int, message: str) -> Response:
     return Response(message.rstrip() + "\n", status, mimetype="text/plain")
+
+
+def _wants_page() -> bool:
+    """True when the client prefers HTML to every RDF format (a browser following the menu's
+    link); tools that send ``*/*`` or an RDF type get the service description."""
+    if request.args.getlist("format"):
+        return False
+    rdf = {f.media_type for f in candidates(True)} | {"application/xml", "text/xml"}
+    quality = dict(request.accept_mimetypes)
+    html = max(quality.get("text/html", 0), quality.get("application/xhtml+xml", 0))
+    return html > 0 and html >= max((q for v, q in quality.items() if v in rdf), default=0)
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
@@ -37,6 +74,8 @@ def sparql() -> Response:
         if req.update is not None:
             return _update(req.update)
         if req.query is None:
+            if request.method == "GET" and _wants_page():
+                return _page()
             fmt = choose_format(
                 True, request.args.getlist("format"), request.accept_mimetypes.best_match
             )
@@ -63,6 +102,25 @@ def sparql() -> Response:
         return _text(exc.status, str(exc))
     except QueryTimeout as exc:
         return _text(503, str(exc))
+
+
+def _page() -> Response:
+    """The endpoint explained for people: how to send a query, the formats, examples."""
+    examples = [
+        (title, text, url_for(".sparql", query=text, format="csv")) for title, text in EXAMPLES
+    ]
+    body = render_template(
+        "sparql.html",
+        endpoint=request.base_url,
+        examples=examples,
+        formats=candidates(False) + candidates(True),
+        workbench=url_for("queries.workbench")
+        if "queries.workbench" in current_app.view_functions
+        else None,
+    )
+    response = Response(body, 200, mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response
 
 
 def _update(update: str) -> Response:

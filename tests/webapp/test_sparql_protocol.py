@@ -128,6 +128,18 @@ def test_service_description(client) -> None:
     assert jsonld.mimetype == "application/ld+json"
 
 
+def test_a_browser_gets_a_page_about_the_endpoint(client) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = client.get("/sparql", headers={"Accept": browser})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "<h1>SPARQL endpoint</h1>" in page.get_data(as_text=True)
+    assert "SELECT" in page.get_data(as_text=True)
+    # A tool that takes anything, or asks for RDF or ?format=, still gets the description.
+    for headers, query in (({"Accept": "*/*"}, {}), ({"Accept": browser}, {"format": "turtle"})):
+        response = client.get("/sparql", headers=headers, query_string=query)
+        assert response.mimetype == "text/turtle"
+
+
 def test_cors(client) -> None:
     response = client.get("/sparql", query_string={"query": "ASK {}"})
     assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -1,5 +1,3 @@
-// Site-wide behaviour: the language switcher submits on change (a button does it without JS).
+// Site-wide behaviour. The language menu is a form with a submit button: choosing with the arrow
+// keys only moves the choice, so a keyboard user can reach every language before switching.
 document.documentElement.classList.add("js");
-document.addEventListener("change", (event) => {
-  if (event.target && event.target.id === "lang-switch") event.target.form.submit();
-});

@@ -60,21 +60,72 @@
   };
   const time = formatter({ hour: "2-digit", minute: "2-digit" });
   const items = new vis.DataSet(all);
+  // vis-timeline 8 has no keyboard option: the keys and the buttons below drive its public
+  // moveTo/zoomIn/zoomOut/fit. Items stack downward from the axis at the top, so the first
+  // rows of every year are in view without scrolling inside the timeline.
   const timeline = new vis.Timeline(container, items, {
-    height: "480px",
+    maxHeight: "60vh",
     verticalScroll: true,
+    orientation: { axis: "top", item: "top" },
     zoomMin: 1000 * 60 * 60 * 24 * 7,
     stack: true,
     selectable: true,
     locale: "en",
     tooltip: { followMouse: true },
-    keyboard: { enabled: true, bindToWindow: false },
     format: {
       minorLabels: (date, scale) => (minor[scale] || time)(date),
       majorLabels: (date, scale) => (scale === "year" ? "" : (major[scale] || minor.day)(date)),
     },
   });
   container.setAttribute("data-ready", "true");
+
+  function move(fraction) {
+    const range = timeline.getWindow();
+    const span = range.end - range.start;
+    const start = range.start.valueOf() + span * fraction;
+    timeline.setWindow(start, start + span, { animation: false });
+  }
+  const actions = {
+    earlier: () => move(-0.25),
+    later: () => move(0.25),
+    "zoom-in": () => timeline.zoomIn(0.5, { animation: false }),
+    "zoom-out": () => timeline.zoomOut(0.5, { animation: false }),
+    fit: () => timeline.fit({ animation: false }),
+  };
+  const keys = {
+    ArrowLeft: "earlier",
+    ArrowRight: "later",
+    "+": "zoom-in",
+    "=": "zoom-in",
+    "-": "zoom-out",
+    Home: "fit",
+    "0": "fit",
+  };
+  container.addEventListener("keydown", function (event) {
+    const action = keys[event.key];
+    if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    actions[action]();
+  });
+  document.querySelectorAll("[data-timeline]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { actions[button.dataset.timeline](); });
+  });
+
+  // Names are drawn once a year is wide enough to hold them; zoomed out, items are dots (their
+  // names in tooltips and the list below), so every year shows its items in the first rows.
+  const YEAR = 365.25 * 86400000;
+  function labelsFit() {
+    const range = timeline.getWindow();
+    const perYear = container.clientWidth / ((range.end - range.start) / YEAR);
+    const off = perYear < 260;
+    if (container.classList.contains("labels-off") !== off) {
+      container.classList.toggle("labels-off", off);
+      timeline.redraw();
+    }
+  }
+  timeline.on("rangechanged", labelsFit);
+  labelsFit();
 
   timeline.on("select", function (props) {
     if (!props.items.length) return;
