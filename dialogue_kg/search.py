@@ -36,8 +36,9 @@ SUMMARY_PROPERTIES = (*DESCRIPTION_PROPERTIES, DCT + "abstract", DCT + "descript
 INDEXED = frozenset((*NAME_PROPERTIES, *ALT_PROPERTIES, *SUMMARY_PROPERTIES, RDF_TYPE))
 DKG = "https://w3id.org/dialogue-kg/ontology#"
 # Records about another resource (a name as someone uses it, a figure a source claims, a role
-# held): within a rank they come after the resources themselves.
-SECONDARY_KINDS = frozenset(DKG + k for k in ("NameUsage", "Claim", "RoleHolding"))
+# held, a document that reports it, often under the same title): among equally close names they
+# come after the resources themselves.
+SECONDARY_KINDS = frozenset(DKG + k for k in ("NameUsage", "Claim", "RoleHolding", "Source"))
 FILENAME = "search.sqlite3"
 SCHEMA_VERSION = "1"
 # Past this many statements to catch up with, re-reading everything is quicker than the subjects.

@@ -31,6 +31,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "explore",
     "agents",
     "users",
+    "search",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched

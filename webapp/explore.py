@@ -127,6 +127,7 @@ def explore():  # noqa: ANN201
         "graphUrl": url_for(".graph", **params),
         "neighboursUrl": url_for(".neighbours", lang=lang),
         "nodeUrl": url_for(".node", lang=lang),
+        "searchUrl": url_for("search.search", lang=lang, format="json", limit=20),
         "focus": focus,
         "hiddenClasses": [] if focus else ["source"],
         "firstDate": dates[0] if dates else None,

@@ -271,20 +271,47 @@
 
   // ---- search -------------------------------------------------------------------------------
 
-  function find(query) {
-    const q = query.trim().toLowerCase();
+  async function searchHits(query) {
+    // The archive's search (names and other names in every language and script, best first).
+    try {
+      const response = await fetch(config.searchUrl + "&q=" + encodeURIComponent(query));
+      if (!response.ok) return null;
+      return (await response.json()).results;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  async function find(query) {
+    const q = query.trim();
     if (!q) return;
-    const hits = api.nodes.get({ filter: (n) => n.label.toLowerCase().includes(q) });
-    if (!hits.length) return say(S.noMatch);
-    hits.sort((a, b) => visible.has(b.id) - visible.has(a.id) || a.label.length - b.label.length);
-    const target = hits[0];
+    const results = await searchHits(q);
+    let target = null;
+    let count = 0;
+    if (results) {
+      count = results.length;
+      if (results.length && !api.nodes.get(results[0].iri)) {
+        // The best hit is not drawn yet: bring it in with its neighbours, if it is a node.
+        await expandNode(results[0].iri);
+      }
+      const drawn = results.find((r) => api.nodes.get(r.iri));
+      target = drawn ? api.nodes.get(drawn.iri) : null;
+    } else {
+      // No search service: match the labels drawn.
+      const lower = q.toLowerCase();
+      const hits = api.nodes.get({ filter: (n) => n.label.toLowerCase().includes(lower) });
+      hits.sort((a, b) => visible.has(b.id) - visible.has(a.id) || a.label.length - b.label.length);
+      count = hits.length;
+      target = hits[0] || null;
+    }
+    if (!target) return say(S.noMatch);
     if (!visible.has(target.id)) {
       api.nodes.update({ id: target.id, expanded: true });
       applyFilters();
     }
     api.network.selectNodes([target.id]);
     api.network.focus(target.id, { scale: 1.2, animation: false });
-    say(fmt(S.matches, { n: hits.length }));
+    say(fmt(S.matches, { n: count }));
     openPanel(target.id);
   }
 
