@@ -3,12 +3,14 @@ history of one resource, all answered from the journal."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .archive import Archive, _apply_to
+from .describe import exists
 from .journal import Record
 from .store.oxigraph import OxigraphStore
 from .terms import statement_text
@@ -97,6 +99,58 @@ def resource_history(archive: Archive, iri: str) -> list[Change]:
         if added or removed:
             out.append(_change(record, added, removed))
     return out
+
+
+class Retracted:
+    """The IRIs that were ever the subject or object of a retracted statement: read from the
+    journal once, then from the records added since, so that telling a retracted resource from
+    one that never existed does not read the whole journal at every unknown IRI."""
+
+    def __init__(self) -> None:
+        self.revision = 0
+        self.iris: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __contains__(self, iri: str) -> bool:
+        return iri in self.iris
+
+    def update(self, archive: Archive) -> Retracted:
+        """Take in the records written since the last update; return self."""
+        with self._lock:
+            last = archive.revision
+            if last > self.revision:
+                for record in archive.records(self.revision + 1, last):
+                    removed = b"\n".join(
+                        line[2:] for line in record.body.splitlines() if line.startswith(b"D ")
+                    )
+                    for q in ox.parse(removed, format=ox.RdfFormat.N_QUADS) if removed else ():
+                        for term in (q.subject, q.object):
+                            if isinstance(term, ox.NamedNode):
+                                self.iris.add(term.value)
+                self.revision = last
+        return self
+
+
+def retraction(
+    archive: Archive,
+    iri: str,
+    history: list[Change] | None = None,
+    retracted: Retracted | None = None,
+) -> Change | None:
+    """The change set that retracted the last statements about ``iri``, when the archive held
+    some once and holds none now (a resource reverted or retracted); else None. ``history``:
+    the resource's history, when the caller already has it; ``retracted``: a kept
+    :class:`Retracted` (without one, the journal is read)."""
+    try:
+        ox.NamedNode(iri)  # an invalid IRI could otherwise change the query
+    except ValueError:
+        return None
+    if retracted is not None and iri not in retracted.update(archive):
+        return None
+    if exists(archive, iri):
+        return None
+    history = resource_history(archive, iri) if history is None else history
+    return history[-1] if history and history[-1].removed else None
 
 
 def _triple_text(statement: bytes) -> str:

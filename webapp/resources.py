@@ -8,22 +8,32 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from dialogue_kg.describe import DEFAULT_BASE, Description, Node, describe, label_map, node_of
 from dialogue_kg.formats import RDF_FORMATS, Format
-from dialogue_kg.history import as_of, resource_history
+from dialogue_kg.history import Change, Retracted, as_of, resource_history, retraction
 from dialogue_kg.namespaces import PREFIXES
 from dialogue_kg.schemaorg import schema_jsonld
 
-from . import get_archive
+from . import get_archive, wants_json
 from .i18n import current_language
 
 bp = Blueprint("resources", __name__)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+PROV = "http://www.w3.org/ns/prov#"
 BY_EXTENSION: dict[str, Format] = {f.extension: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE: dict[str, Format] = {f.media_type: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE["application/json"] = BY_EXTENSION["jsonld"]
@@ -138,22 +148,31 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
     fmt = BY_EXTENSION.get(ext) if ext else None
     if ext and fmt is None:
         abort(404)
-    fmt = fmt or _negotiate()
+    history_view = request.args.get("view") == "history"
+    fmt = fmt or (None if history_view else _negotiate())
     revision = _revision_arg()
     archive = get_archive()
     lang = current_language()
     description = describe(_source(revision), iri, lang, archive.minter.provenance_graph)
+    gone: Change | None = None
+    history: list[Change] | None = None
+    if description is None and revision is None:
+        # Retracted or reverted: its last state, from the revision before the retraction.
+        history = resource_history(archive, iri) if history_view else None
+        kept = current_app.extensions.setdefault("resources.retracted", Retracted())
+        gone = retraction(archive, iri, history, kept)
+        if gone is not None:
+            revision = gone.revision - 1
+            description = describe(_source(revision), iri, lang, archive.minter.provenance_graph)
+    status = 410 if gone is not None else 200
     if description is None:
         response = Response(render_template("not_found.html", iri=iri, as_of=revision), status=404)
     elif fmt is not None:
-        response = Response(_serialise(description, fmt), mimetype=fmt.media_type)
+        response = Response(_serialise(description, fmt), status, mimetype=fmt.media_type)
         response.headers["Content-Disposition"] = "inline"
-    elif request.args.get("view") == "history":
-        history = resource_history(archive, iri)
-        names = label_map(archive, {c.agent for c in history}, lang)
-        response = Response(
-            render_template("resource_history.html", d=description, history=history, names=names)
-        )
+    elif history_view:
+        history = resource_history(archive, iri) if history is None else history
+        response = _history(description, history, gone)
     else:
         response = Response(
             render_template(
@@ -161,13 +180,59 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
                 d=description,
                 as_of=revision,
                 current=archive.revision,
-                schema=schema_jsonld(description, request.base_url, lang),
+                gone=gone,
+                gone_names=_agent_names([gone] if gone else [], lang),
+                schema=None if gone else schema_jsonld(description, request.base_url, lang),
                 graph=neighbourhood(description),
                 alternates=[(f, f"{page_path}.{f.extension}") for f in RDF_FORMATS],
-            )
+            ),
+            status,
         )
+    if gone is not None:
+        links = [
+            f'<{url_for(".changeset", n=gone.revision)}>; rel="{PROV}wasInvalidatedBy"',
+            f'<{request.path}?view=history>; rel="version-history"',
+        ]
+        response.headers["Link"] = ", ".join(links)
     response.headers.add("Vary", "Accept")
     return response
+
+
+def _agent_names(history: list[Change], lang: str) -> dict[str, str]:
+    return label_map(get_archive(), {c.agent for c in history}, lang)
+
+
+def _change_json(c: Change) -> dict[str, object]:
+    return {
+        "revision": c.revision,
+        "changeset": c.changeset,
+        "agent": c.agent,
+        "time": c.time,
+        "sources": [s[1:-1] if s.startswith("<") else s for s in c.sources],
+        "comment": c.comment,
+        "added": c.added,
+        "removed": c.removed,
+    }
+
+
+def _history(description: Description, history: list[Change], gone: Change | None) -> Response:
+    """Every change about a resource, as HTML or JSON; a retracted resource's history says
+    who retracted it and when."""
+    if wants_json():
+        return jsonify(
+            {
+                "iri": description.iri,
+                "label": description.label,
+                "retracted": _change_json(gone) if gone else None,
+                "changes": [_change_json(c) for c in history],
+            }
+        )
+    names = _agent_names(history, current_language())
+    return Response(
+        render_template(
+            "resource_history.html", d=description, history=history, names=names, gone=gone
+        )
+    )
 
 
 def _split(rest: str) -> tuple[str, str | None]:

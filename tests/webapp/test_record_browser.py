@@ -53,7 +53,9 @@ def sparql(page, base: str, query: str) -> dict:  # noqa: ANN001
     return json.loads(response.text())
 
 
-def test_archivist_records_a_meeting_and_an_editor_reverts_it(chromium, app, live, small) -> None:
+def test_archivist_records_a_meeting_and_an_editor_reverts_it(
+    chromium, app, live, small, tmp_path
+) -> None:
     with open_page(chromium) as (page, watch):
         log_in(page, live, "ana")
         page.goto(live + "/record/meeting")
@@ -160,6 +162,19 @@ def test_archivist_records_a_meeting_and_an_editor_reverts_it(chromium, app, liv
         assert [c.revision for c in history] == [revision, revision + 1]
         assert history[1].removed and not history[1].added
         assert any("Agreement on customs stamps." in line for line in history[0].added)
+
+        # Its page stays: 410 Gone with its last state, who reverted it and when, its history.
+        response = page.goto(f"{live}/id/{meeting[len(ID) :]}")
+        assert response is not None and response.status == 410
+        notice = page.inner_text("#retracted")
+        assert "This resource was retracted." in notice and "eda" in notice
+        assert page.inner_text("h1") == "Sixth round of the technical dialogue"
+        shot = tmp_path / "retracted.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+        with page.expect_navigation():
+            page.click("#retracted a[href$='view=history']")
+        assert page.locator("section.change").count() == 2
     assert watch.external == [] and watch.errors == [] and watch.dialogs == []
 
 
