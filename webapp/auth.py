@@ -3,6 +3,8 @@
 A request is authenticated either by a session (Flask-Login; every form carries a CSRF token) or,
 for scripts, by ``Authorization: Bearer <token>`` — then only the token counts, the session is
 ignored and no CSRF token is needed (a browser never sends that header across sites by itself).
+Sessions live on the server (the cookie holds a random id): logging out, a new password or a
+disabled account ends them for good. What an authenticated user sees is never cached.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -36,7 +39,7 @@ from flask_login import (
 )
 from flask_wtf.csrf import CSRFProtect
 
-from dialogue_kg.accounts import AccountError, Accounts, User
+from dialogue_kg.accounts import MAX_NAME_INPUT, AccountError, Accounts, User
 
 from . import wants_json
 
@@ -48,12 +51,13 @@ login_manager = LoginManager()
 class SessionUser(UserMixin):
     """The logged-in account as Flask-Login sees it."""
 
-    def __init__(self, user: User, via_token: bool = False) -> None:
+    def __init__(self, user: User, via_token: bool = False, session_id: str = "") -> None:
         self.user = user
         self.username = user.username
         self.role = user.role
         self.agent_iri = user.agent_iri
         self.via_token = via_token
+        self.session_id = session_id
 
     @property
     def is_editor(self) -> bool:
@@ -65,8 +69,8 @@ class SessionUser(UserMixin):
         return not self.user.disabled
 
     def get_id(self) -> str:
-        # The session names the password generation: a changed password ends older sessions.
-        return f"{self.username}|{self.user.sessions}"
+        # The cookie holds the server-side session's random id (only its hash is stored).
+        return self.session_id
 
 
 class Anonymous(AnonymousUserMixin):
@@ -77,6 +81,7 @@ class Anonymous(AnonymousUserMixin):
     agent_iri = None
     is_editor = False
     via_token = False
+    session_id = ""
 
 
 def get_accounts() -> Accounts:
@@ -130,14 +135,36 @@ def init_app(app: Flask) -> None:
                 csrf.protect()
         return None
 
+    @app.after_request
+    def _no_store(response: Any) -> Any:
+        # A page for a logged-in user (or the login form with its CSRF token, or a new API
+        # token) must not be kept by the browser or any cache along the way.
+        if (
+            request.endpoint in NO_STORE
+            or bearer_token() is not None
+            or current_user.is_authenticated
+        ):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+# Endpoints never cached, whoever asks.
+NO_STORE = frozenset({"auth.login", "auth.logout", "auth.account"})
+
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> SessionUser | None:
-    username, _sep, generation = session_id.partition("|")
-    user = get_accounts().get(username)
-    if user is None or user.disabled or generation != str(user.sessions):
-        return None
-    return SessionUser(user)
+    user = get_accounts().session_user(session_id)
+    return SessionUser(user, session_id=session_id) if user else None
+
+
+def _start_session(user: User) -> None:
+    """Log ``user`` in with a new server-side session and a new CSRF token (nothing from before
+    the login, e.g. a token another site planted, stays valid)."""
+    session.clear()
+    g.pop("csrf_token", None)
+    login_user(SessionUser(user, session_id=get_accounts().start_session(user.username)))
+    session.permanent = True
 
 
 def _wants_json() -> bool:
@@ -198,8 +225,16 @@ def require_csrf() -> None:
 
 
 def _safe_next(target: str | None) -> str:
-    """A local path to go to after logging in (never another site)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """A path on this site to go to after logging in. Anything a browser could read as another
+    host (``//h``, ``/\\h``, a scheme, a tab or newline it would drop: ``/<TAB>/h``) is refused,
+    not repaired, and the desk (or home) is used instead."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target)
+    ):
         return target
     return url_for("desk.index") if "desk.index" in current_app.view_functions else "/"
 
@@ -211,28 +246,29 @@ def login() -> Any:
     username = ""
     if request.method == "POST":
         username = request.form.get("username", "").strip()
+        if len(username) > MAX_NAME_INPUT:
+            abort(400, "user name too long")
         password = request.form.get("password", "")
-        accounts = get_accounts()
-        remote = request.remote_addr or ""
-        wait = accounts.locked_for(username, remote)
+        user, wait = get_accounts().check_login(username, password, request.remote_addr or "")
         if wait > 0:
             error = _("Too many failed attempts: try again in %(s)d seconds.", s=int(wait) + 1)
             status = 429
+        elif user is None:
+            error, status = _("Wrong user name or password."), 401
         else:
-            user = accounts.authenticate(username, password, remote)
-            if user is None:
-                error, status = _("Wrong user name or password."), 401
-            else:
-                login_user(SessionUser(user))
-                session.permanent = True
-                return redirect(_safe_next(request.args.get("next")))
+            _start_session(user)
+            return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", error=error, username=username), status
 
 
 @bp.post("/logout")
 def logout() -> Any:
-    """End the session (a POST with the CSRF token, so no other site can log you out)."""
+    """End the session on the server (a copied cookie stops working too); a POST with the
+    CSRF token, so no other site can log you out."""
+    if current_user.is_authenticated and current_user.session_id:
+        get_accounts().end_session(current_user.session_id)
     logout_user()
+    session.clear()
     return redirect(url_for("pages.home"))
 
 
@@ -289,5 +325,5 @@ def _change_password(accounts: Accounts) -> str | None:
         )
     except AccountError as exc:
         return str(exc)
-    login_user(SessionUser(user))  # this session goes on under the new password
+    _start_session(user)  # every session ended; this browser goes on in a new one
     return None

@@ -1,6 +1,7 @@
 """Managing accounts on the web, for editors: add an archivist or editor, change a role, disable
-or restore an account, set a new password (the account's sessions then end). The same rules as
-``dialogue-kg users`` (dialogue_kg.accounts): the last active editor stays one."""
+or restore an account, set a new password (the account's sessions and tokens then end). The same
+rules as ``dialogue-kg users`` (dialogue_kg.accounts): the last active editor stays one. An
+editor's own password is changed at /account, with the current one."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dialogue_kg.accounts import ROLES, AccountError
+from dialogue_kg.accounts import ROLES, AccountError, canonical
 
 from . import wants_json
 from .auth import _refuse, editor_required, get_accounts
@@ -81,6 +82,10 @@ def _apply(form: Any) -> str | None:
             else _("%(user)s can log in again.", user=username)
         )
     elif action == "password":
+        if canonical(username) == canonical(current_user.username):
+            raise AccountError(
+                "change your own password at /account, where the current one is asked for"
+            )
         accounts.set_password(username, form.get("password", ""))
         flash(_("%(user)s has a new password; their sessions have ended.", user=username))
     else:

@@ -129,3 +129,44 @@ def test_account_pages_label_every_control(editor) -> None:
         audit.feed(editor.get(path + "?lang=sr-Cyrl").get_data(as_text=True))
         assert [t for t, _ in audit.tags].count("h1") == 1
         assert [i for i in audit.unlabelled if i not in audit.label_for] == [], path
+
+
+def test_an_editor_changes_their_own_password_only_with_the_current_one(editor, app) -> None:
+    for name in ("ed", "ED"):
+        refused = post(editor, {"action": "password", "username": name, "password": "taken over"})
+        assert refused.status_code == 400 and "/account" in refused.get_data(as_text=True)
+    assert editor.get("/desk").status_code == 200
+    login(app.test_client(), "ed", PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("username", "message"), [("ED", "exists"), ("dialogue_KG", "reserved"), ("e.d", "")]
+)
+def test_a_name_that_writes_as_another_agent_is_refused(editor, settings, username, message):
+    page = post(editor, {"action": "add", "username": username, "role": "editor", **OK})
+    if message:
+        assert page.status_code == 400 and message in page.get_data(as_text=True)
+        assert [u.username for u in Accounts.for_settings(settings).list()] == ["ed"]
+    else:  # "e.d" is the agent e-d, not ed: a different name
+        assert page.status_code == 200
+
+
+def test_disabling_and_restoring_revives_no_session_or_token(editor, app, settings) -> None:
+    add_user(settings, "bo", PASSWORD, "archivist")
+    other = app.test_client()
+    login(other, "bo", PASSWORD)
+    headers = token_headers(settings, "bo")
+    assert app.test_client().get("/desk", headers=headers).status_code == 200
+    assert post(editor, {"action": "disable", "username": "bo"}).status_code == 200
+    assert post(editor, {"action": "enable", "username": "bo"}).status_code == 200
+    assert other.get("/desk").status_code == 302
+    assert app.test_client().get("/desk", headers=headers).status_code == 401
+    login(app.test_client(), "bo", PASSWORD)
+
+
+def test_a_new_password_ends_the_accounts_tokens(editor, app, settings) -> None:
+    add_user(settings, "bo", PASSWORD, "archivist")
+    headers = token_headers(settings, "bo")
+    done = post(editor, {"action": "password", "username": "bo", "password": "reset by ed"})
+    assert done.status_code == 200
+    assert app.test_client().get("/desk", headers=headers).status_code == 401
