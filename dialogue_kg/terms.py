@@ -7,8 +7,25 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+# The schemes an IRI may have to become a link on a page: javascript:, data:, vbscript: and
+# every other scheme are shown as text.
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def linkable(iri: str) -> bool:
+    """True when ``iri`` may be a link's target: an absolute IRI (so no space or control
+    character, which browsers strip to reveal another scheme) whose scheme is http, https or
+    mailto, in any case."""
+    scheme, colon, _ = iri.partition(":")
+    if not colon or scheme.lower() not in LINK_SCHEMES:
+        return False
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
 
 
 def statement_text(q: ox.Quad | ox.Triple) -> str:

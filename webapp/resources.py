@@ -21,11 +21,13 @@ from flask import (
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
+from dialogue_kg.agreement import agreement_view
 from dialogue_kg.describe import DEFAULT_BASE, Description, Node, describe, label_map, node_of
 from dialogue_kg.formats import RDF_FORMATS, Format
 from dialogue_kg.history import Change, Retracted, as_of, resource_history, retraction
 from dialogue_kg.namespaces import PREFIXES
 from dialogue_kg.schemaorg import schema_jsonld
+from dialogue_kg.terms import linkable
 
 from . import get_archive, wants_json
 from .i18n import current_language
@@ -73,12 +75,13 @@ def term(node: Node) -> Markup:
 
 @bp.app_template_global()
 def iri_link(iri: str, label: str | None = None) -> Markup:
-    """A link to an IRI: its page here, else the IRI itself (http only), else plain text."""
+    """A link to an IRI: its page here, else the IRI itself when :func:`linkable` (http,
+    https, mailto), else plain text. Every page that shows an IRI as a link goes through it."""
     text = escape(label or iri)
     href = iri_href(iri)
     if href:
         return Markup(f'<a href="{escape(href)}">{text}</a>')
-    if iri.startswith(("http://", "https://")):
+    if linkable(iri):
         return Markup(f'<a href="{escape(iri)}" rel="nofollow">{text}</a>')
     return Markup(text)
 
@@ -174,9 +177,11 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
         history = resource_history(archive, iri) if history is None else history
         response = _history(description, history, gone)
     else:
+        agreement = agreement_view(_source(revision), description, lang) if gone is None else None
         response = Response(
             render_template(
-                "resource.html",
+                "agreement.html" if agreement else "resource.html",
+                agreement=agreement,
                 d=description,
                 as_of=revision,
                 current=archive.revision,
