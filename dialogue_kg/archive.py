@@ -21,7 +21,15 @@ import pyoxigraph as ox
 from .changeset import ChangeSet, InputError, Statements, check_reserved, read_changesets
 from .config import Settings, ontology_dir
 from .guard import check as check_query
-from .journal import ConflictError, Draft, Journal, JournalError, Record
+from .journal import (
+    ConflictError,
+    Draft,
+    Journal,
+    JournalError,
+    Record,
+    check_iri,
+    check_text,
+)
 from .namespaces import Minter
 from .provenance import changeset_quads
 from .store import QuadStore, make_store
@@ -84,18 +92,21 @@ class Archive:
         *,
         initialise: bool = True,
         progress: Progress | None = None,
+        readonly: bool = False,
     ) -> Archive:
         """Open (creating if needed) the archive in ``settings.data_dir``.
 
-        An empty archive is filled with the ontology and graph_data/ when ``initialise`` is true.
+        An empty archive is filled with the ontology and graph_data/ when ``initialise`` is true
+        and the directory never had a journal (a journal lost from a used directory is a
+        JournalError). ``readonly`` opens an existing journal without changing it (``verify``).
         """
         settings = settings or Settings.from_env()
         check_engine(settings.shacl_engine)  # a typo is reported now, not at the first write
-        journal = Journal(settings.data_path).open()
+        journal = Journal(settings.data_path).open(readonly=readonly)
         minter = Minter(settings.base_iri)
         archive = cls(settings, make_store(settings, minter), journal)
         archive._catch_up(progress)
-        if initialise and journal.revision == 0:
+        if initialise and journal.revision == 0 and not readonly:
             archive.initialise()
         return archive
 
@@ -188,10 +199,19 @@ class Archive:
                     "from (--source, or dct:source on the graph in TriG)"
                 )
             for src in cs.sources:
+                check_iri(src, "source")
                 if not src.startswith(("http://", "https://", "urn:")):
-                    raise InputError(f"source {src!r} is not an IRI")
+                    raise InputError(
+                        f"source {src!r} is not the IRI of a document: it must begin with "
+                        "http://, https:// or urn:"
+                    )
+            if cs.comment is not None:
+                check_text(cs.comment, "comment")
+            if cs.imported_graph:
+                check_iri(cs.imported_graph, "graph")
         check_reserved(changesets, self.minter)
         agent_iri = agent if agent.startswith(("http://", "https://")) else self.minter.agent(agent)
+        check_iri(agent_iri, "agent")
         check = self.settings.validate if validate is None else validate
         with self._lock, self.journal.lock():
             self._catch_up()
@@ -210,7 +230,7 @@ class Archive:
                     agent=agent_iri,
                     time=now,
                     removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
-                    sources=[f"<{s}>" for s in cs.sources],
+                    sources=list(cs.sources),
                     comment=cs.comment,
                     imported_graph=cs.imported_graph,
                 )

@@ -350,8 +350,12 @@ def export(data_dir: Path | None, fmt: str, revision: int | None, output: Path |
 @data_dir_option
 @user_errors
 def verify(data_dir: Path | None) -> None:
-    """Check the hash chain and that the store equals a replay of the journal."""
-    archive = open_archive(data_dir)
+    """Check the hash chain and that the store equals a replay of the journal. Changes nothing:
+    any damage, a torn tail included, is reported (record, byte offset) with exit status 1."""
+    with progress_bar("opening archive") as update:
+        archive = Archive.open(
+            settings_for(data_dir), initialise=False, readonly=True, progress=update
+        )
     with progress_bar("replaying journal", archive.revision) as update:
         report = archive.verify(progress=update)
     for problem in report.problems:
@@ -368,6 +372,31 @@ def verify(data_dir: Path | None) -> None:
     click.echo(
         f"ok: {report.records_checked} change sets, hash chain intact; store holds "
         f"{report.store_quads} quads, equal to a replay of the journal"
+    )
+
+
+@main.command()
+@data_dir_option
+@user_errors
+def repair(data_dir: Path | None) -> None:
+    """Cut a torn tail off the journal: a write cut short by a crash, never acknowledged. A copy
+    of the whole journal is kept first. Any other damage is refused: nothing is cut."""
+    from .journal import Journal
+
+    journal = Journal(settings_for(data_dir).data_path)
+    done = journal.repair()
+    if done.backup is None:
+        click.echo(f"nothing to repair: the journal ends with record {done.revision}, complete")
+        return
+    dropped = (
+        f", among them {len(done.dropped)} complete record(s) of a batch that was never finished"
+        if done.dropped
+        else ""
+    )
+    click.echo(
+        f"cut {done.cut_bytes} bytes at byte {done.cut_at}{dropped}: a write never "
+        f"acknowledged. The journal holds {done.revision} change sets; the whole journal as it "
+        f"was is kept in {done.backup}"
     )
 
 

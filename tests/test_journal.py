@@ -21,7 +21,7 @@ def draft(n: int, text: str = "x") -> Draft:
         agent=AGENT,
         time="2026-01-01T00:00:00Z",
         added=[f"<urn:s:{n}> <urn:p> {ox.Literal(f'{text} {n}')} <{CS}{n}>"],
-        sources=["<https://w3id.org/dialogue-kg/id/source/test-doc>"],
+        sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
         comment=f"change {n}",
     )
 
@@ -58,7 +58,9 @@ def test_record_is_rdf_patch(journal: Journal) -> None:
     assert any(line.startswith("A <urn:s:1> <urn:p> ") for line in lines)
 
 
-def test_torn_tail_is_discarded_on_open(journal: Journal, tmp_path: Path) -> None:
+def test_torn_tail_is_left_on_open_and_dropped_by_the_next_writer(
+    journal: Journal, tmp_path: Path
+) -> None:
     write(journal, draft(1))
     good = journal.path.read_bytes()
     write(journal, draft(2))
@@ -66,8 +68,12 @@ def test_torn_tail_is_discarded_on_open(journal: Journal, tmp_path: Path) -> Non
     for cut in (len(good) + 1, len(good) + 40, len(full) - 1):
         journal.path.write_bytes(full[:cut])
         reopened = Journal(tmp_path).open()
-        assert reopened.revision == 1
-        assert journal.path.read_bytes() == good, "the torn bytes are truncated away"
+        assert reopened.revision == 1 and reopened.torn_bytes == cut - len(good)
+        assert journal.path.read_bytes() == full[:cut], "opening changes nothing"
+        with pytest.raises(JournalError, match=f"torn tail at byte {len(good)}"):
+            reopened.verify()
+        write(reopened, draft(2))
+        assert journal.path.read_bytes() == full, "the next writer drops the torn bytes"
 
 
 def test_torn_batch_is_discarded_whole(journal: Journal, tmp_path: Path) -> None:
@@ -78,8 +84,14 @@ def test_torn_batch_is_discarded_whole(journal: Journal, tmp_path: Path) -> None
     # Cut after the second record of the batch: two complete records, batch unfinished.
     third = full.index(f"H id <{CS}4>".encode())
     journal.path.write_bytes(full[:third])
-    assert Journal(tmp_path).open().revision == 1
+    reopened = Journal(tmp_path).open()
+    assert reopened.revision == 1
+    done = reopened.repair()
+    assert [r.revision for r in done.dropped] == [2, 3]
+    assert (done.cut_at, done.cut_bytes) == (len(good), third - len(good))
+    assert done.backup is not None and done.backup.read_bytes() == full[:third]
     assert journal.path.read_bytes() == good
+    assert Journal(tmp_path).open().verify().records[-1].revision == 1
 
 
 def test_corruption_in_the_middle_is_reported(journal: Journal, tmp_path: Path) -> None:
@@ -116,7 +128,7 @@ def test_verify_reports_trailing_garbage(journal: Journal) -> None:
     write(journal, draft(1))
     with open(journal.path, "ab") as fh:
         fh.write(b"H id <urn:half")
-    with pytest.raises(JournalError, match="do not form a complete record"):
+    with pytest.raises(JournalError, match="torn tail at byte"):
         journal.verify()
 
 
@@ -165,7 +177,7 @@ def test_appended_records_equal_the_records_read_back(journal: Journal, tmp_path
         time="2026-01-01T00:00:00Z",
         added_lines=[b'<urn:s:a> <urn:p> "a .\\n b"', b"<urn:s:b> <urn:p> <urn:o>"],
         removed=["<urn:s:1> <urn:p> <urn:o>"],
-        sources=['"a literal source"'],
+        sources=["urn:a:source"],
         comment="bulk",
         imported_graph="urn:g",
     )
