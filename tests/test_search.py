@@ -157,3 +157,17 @@ def test_index_is_kept_on_disk_with_its_revision(places: Archive) -> None:
     second.close()
     third = SearchIndex(places)  # missing: rebuilt
     assert third.search("Thaci", "en").hits[0].iri == ID + "person/hashim-thaci"
+
+
+def test_very_common_words_rank_a_bounded_share(archive: Archive, monkeypatch) -> None:
+    import dialogue_kg.search as search
+
+    many = "".join(
+        f'place:p{i} a dkg:Place ; rdfs:label "Mitrovica district number {i}"@en .\n'
+        for i in range(12)
+    )
+    _load(archive, PREFIXES + many + 'place:m a dkg:Place ; rdfs:label "Mitrovica"@en .')
+    monkeypatch.setattr(search, "RANKED", 4)
+    hits = SearchIndex(archive).search("mitrovica", "en").hits
+    assert hits[0].iri == ID + "place/m" and hits[0].exact  # an exact name is always found
+    assert 1 < len(hits) <= 5  # the exact name plus the first four stored, no more
