@@ -74,6 +74,13 @@ class Settings:
     )
     host: str = setting("127.0.0.1", "DKG_HOST", "Address the web server listens on.")
     port: int = setting(5000, "DKG_PORT", "Port the web server listens on.")
+    public_url: str = setting(
+        "",
+        "DKG_PUBLIC_URL",
+        "Address the site is reached at, e.g. https://archive.example.org/ behind a proxy "
+        "(default: http://DKG_HOST:DKG_PORT/). Links the web app writes out (VoID, reports, "
+        "service description) use it, never the Host header a client sends.",
+    )
     threads: int = setting(8, "DKG_THREADS", "Worker threads of the web server.")
     query_workers: int = setting(
         2,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import os
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -70,6 +72,41 @@ def _secret_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+class PublicAddress:
+    """WSGI middleware: every request is seen as made to the site's configured address
+    (``DKG_PUBLIC_URL``), so no URL the app writes out (VoID, reports, the service description,
+    resource pages) echoes the Host header a client chose."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], settings: Settings) -> None:
+        host = f"[{settings.host}]" if ":" in settings.host else settings.host
+        url = settings.public_url or f"http://{host}:{settings.port}/"
+        parts = urlsplit(url)
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.username is not None
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+        ):
+            raise ValueError(
+                f"DKG_PUBLIC_URL={url!r}: give the address the site is served at, "
+                "e.g. https://archive.example.org/"
+            )
+        default_port = "443" if parts.scheme == "https" else "80"
+        self.app = app
+        self.fixed = {
+            "wsgi.url_scheme": parts.scheme,
+            "HTTP_HOST": parts.netloc,
+            "SERVER_NAME": parts.hostname,
+            "SERVER_PORT": str(parts.port or default_port),
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        # A copy: the caller's environ (e.g. a test client's) stays as it sent it.
+        return self.app({**environ, **self.fixed}, start_response)
+
+
 def create_app(config: dict[str, Any] | None = None, archive: Archive | None = None) -> Flask:
     """Build the app. ``config`` overrides settings (and Flask config); ``archive`` is opened
     from the settings when not given."""
@@ -79,6 +116,7 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         archive = Archive.open(Settings.from_env(**overrides))
     settings = archive.settings
     app = Flask(__name__)
+    app.wsgi_app = PublicAddress(app.wsgi_app, settings)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,
