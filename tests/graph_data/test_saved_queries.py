@@ -99,9 +99,14 @@ def test_meetings_of_edita_tahiri_with_her_co_participants(curated: Archive) -> 
         "2011-07-02",
         "2011-09-02",
         "2011-11-21",
+        "2011-11-30",
         "2012-02-22",
+        "2015-06-23",
+        "2016-04-04",
+        "2016-04-19",
+        "2016-09-08",
     ]
-    for r in found:
+    for r in found[:7]:  # the rounds of the technical dialogue
         others = set(r["co_participants"].split(", "))
         assert {"Borislav Stefanović", "Robert Cooper"} <= others
         assert "Edita Tahiri" not in others
@@ -115,13 +120,15 @@ def test_meetings_of_another_actor_by_parameter(curated: Archive) -> None:
 def test_whom_vucic_met_and_how_often(curated: Archive) -> None:
     found = {r["name"]: int(r["meetings"]) for r in answer(curated, "co-participants-of-an-actor")}
     assert found == {
-        "Albin Kurti": 5,
-        "Josep Borrell": 3,
-        "Miroslav Lajčák": 3,
-        "Federica Mogherini": 2,
-        "Isa Mustafa": 2,
-        "Avdullah Hoti": 1,
+        "Albin Kurti": 10,
+        "Josep Borrell": 9,
+        "Miroslav Lajčák": 9,
+        "Federica Mogherini": 5,
+        "Avdullah Hoti": 4,
+        "Isa Mustafa": 4,
+        "Hashim Thaçi": 2,
         "Donald Trump": 1,
+        "Edita Tahiri": 1,
         "Richard Grenell": 1,
     }
 
@@ -133,24 +140,28 @@ def test_implementation_timeline_of_the_first_agreement(curated: Archive) -> Non
     kinds = {r["kind"] for r in found}
     assert kinds == {"meeting", "agreement", "implementation event"}
     events = [r for r in found if r["kind"] == "implementation event"]
-    assert len(events) == 13
+    assert len(events) >= 16  # more when implementation per provision is recorded
+    assert {ID + "event/elections-2013-11-03", ID + "event/association-ec-report-2024"} <= {
+        r["item"] for r in events
+    }
     # Pristina's and Belgrade's accounts of the Association/Community both appear.
     asserted = {(r["assertedBy"], r["status"]) for r in events}
     assert ("Government of Kosovo", "Stalled") in asserted
     assert ("Government of Serbia", "Not implemented") in asserted
-    assert found[-1]["when"] == "2023-11-08"
+    assert found[-1]["when"] >= "2024-10-30"
 
 
 def test_contested_implementation(curated: Archive) -> None:
     found = answer(curated, "contested-implementation")
-    assert set(slugs(found, "agreement")) == {
+    assert set(slugs(found, "agreement")) >= {
         "energy-2013",
         "telecommunications-2013",
         "association-community-serb-municipalities-2015",
         "mitrovica-bridge-2015",
+        "vehicle-insurance-2015",  # suspended in July 2015, in effect from August
     }
     association = [r for r in found if r["agreement"].endswith("municipalities-2015")]
-    assert len(association) == 7
+    assert len(association) >= 8
     assert {r["assertedBy"] for r in association} >= {
         "Government of Kosovo",
         "Government of Serbia",
@@ -168,10 +179,11 @@ def test_outreach_and_meetings_discussing_the_energy_agreement(curated: Archive)
     found = answer(curated, "outreach-discussing-an-agreement")
     assert [(r["kind"], r["when"]) for r in found] == [
         ("Meeting", "2013-09-08"),
+        ("Meeting", "2018-03-19"),
         ("Op-ed", "2019-01-13"),
         ("Roundtable", "undated"),
     ]
-    assert found[1]["title"] == "Energy is Like Glue, not Explosive" and found[1]["by"] == "Blic"
+    assert found[2]["title"] == "Energy is Like Glue, not Explosive" and found[2]["by"] == "Blic"
 
 
 def test_history_of_the_first_agreements_date(curated: Archive) -> None:
@@ -195,11 +207,12 @@ def test_history_of_a_statement_by_parameters(curated: Archive) -> None:
 
 def test_agreements_per_facilitator(curated: Archive) -> None:
     found = {r["name"]: r for r in answer(curated, "agreements-per-facilitator")}
-    assert int(found["European Union"]["agreements"]) == 27
+    assert int(found["European Union"]["agreements"]) == 32
     assert int(found["Robert Cooper"]["agreements"]) == 8
     assert (found["Robert Cooper"]["from"], found["Robert Cooper"]["to"]) == ("2011", "2012")
     assert int(found["Catherine Ashton"]["agreements"]) == 6
-    assert int(found["Federica Mogherini"]["agreements"]) == 5
+    assert int(found["Federica Mogherini"]["agreements"]) == 6
+    assert int(found["Miroslav Lajčák"]["agreements"]) == 7
 
 
 def test_sub_agreements_with_their_latest_status(curated: Archive) -> None:
@@ -207,7 +220,7 @@ def test_sub_agreements_with_their_latest_status(curated: Archive) -> None:
     assert found["justice-2015"]["status"] == "Implemented"
     assert found["justice-2015"]["latest"] == "2017-10-24"
     association = found["association-community-serb-municipalities-2015"]
-    assert (association["latest"], association["status"]) == ("2023-11-08", "Not implemented")
+    assert (association["latest"], association["status"]) == ("2024-10-30", "Not implemented")
     assert found["first-agreement-implementation-plan-2013"]["status"] == "no record"
     assert len(found) == 7
 
@@ -225,7 +238,7 @@ def test_prime_ministers_of_kosovo_in_order(curated: Archive) -> None:
         ("Avdullah Hoti", "2020"),
         ("Albin Kurti", "2022"),
     ]
-    assert len(found) == 30
+    assert len(found) == 31
 
 
 def test_outreach_per_type_and_year(curated: Archive) -> None:
@@ -241,7 +254,7 @@ def test_outreach_per_type_and_year(curated: Archive) -> None:
 
 def test_sources_cited_most(curated: Archive) -> None:
     found = answer(curated, "sources-cited-most")
-    assert len(found) == 72
+    assert len(found) >= 151
     assert slugs(found[:2], "source") == ["kspag-report", "dialogue-info-factsheet"]
     counts = [int(r["records"]) for r in found]
     assert counts == sorted(counts, reverse=True)
@@ -260,14 +273,14 @@ def test_claims_per_source(curated: Archive) -> None:
 def test_topics_and_their_agreements(curated: Archive) -> None:
     found = answer(curated, "topics-and-their-agreements")
     assert len(found) == 23
-    assert (found[0]["name"], int(found[0]["agreements"])) == ("Freedom of movement", 6)
+    assert (found[0]["name"], int(found[0]["agreements"])) == ("Freedom of movement", 8)
     energy = next(r for r in found if r["name"] == "Energy")
     assert "Agreement on Energy (2013)" in energy["titles"].split(" | ")
 
 
 def test_meetings_per_year_and_level(curated: Archive) -> None:
     found = answer(curated, "meetings-per-year-and-level")
-    assert sum(int(r["meetings"]) for r in found) == 34
+    assert sum(int(r["meetings"]) for r in found) == 57
     first = found[0]
     assert (first["year"], first["level"], first["meetings"], first["reaching_agreement"]) == (
         "2011",
@@ -279,16 +292,31 @@ def test_meetings_per_year_and_level(curated: Archive) -> None:
 
 def test_unverified_records_carry_a_note(curated: Archive) -> None:
     found = answer(curated, "unverified-records")
-    assert len(found) == 32
-    assert ID + "agreement/justice-2015" in {r["record"] for r in found}
+    doubtful = {r["record"] for r in found}
+    assert {
+        ID + "agreement/civil-protection-2015",
+        ID + "event/association-ec-kosovo-report-2023",
+        ID + "outreach/oped-dialogue-my-view-from-mitrovica",
+        ID + "meeting/chief-negotiators-2026",
+    } <= doubtful
+    # Dated since by a source, or merely undated: no longer shown as doubtful.
+    assert (
+        not {
+            ID + "agreement/justice-2015",
+            ID + "agreement/vehicle-licence-plates-2016",
+            ID + "outreach/campaign-friends-of-the-dialogue",
+        }
+        & doubtful
+    )
+    assert len(found) == 11
     assert all(r["note"] for r in found)
 
 
 def test_every_record_cites_a_source(curated: Archive) -> None:
     found = {r["kind"]: r for r in answer(curated, "source-coverage-by-class")}
     assert all(r["without_source"] == "0" for r in found.values())
-    assert found["Agreement"]["records"] == "30"
-    assert found["Meeting"]["with_source"] == "34"
+    assert found["Agreement"]["records"] == "34"
+    assert found["Meeting"]["with_source"] == "57"
 
 
 def test_labels_missing_in_albanian_and_in_serbian(curated: Archive) -> None:
@@ -310,13 +338,13 @@ def test_translation_coverage(curated: Archive) -> None:
     found = {r["kind"]: r for r in answer(curated, "translation-coverage")}
     assert "Change set" not in found
     assert (found["Topic"]["albanian"], found["Topic"]["serbian_latin"]) == ("27", "27")
-    assert found["Agreement"]["records"] == found["Agreement"]["english"] == "30"
-    assert found["Agreement"]["albanian"] == "26"
+    assert found["Agreement"]["records"] == found["Agreement"]["english"] == "34"
+    assert found["Agreement"]["albanian"] == "30"
 
 
 def test_agreements_without_implementation_record(curated: Archive) -> None:
     found = set(slugs(answer(curated, "agreements-without-implementation-record"), "agreement"))
-    assert len(found) == 15
+    assert len(found) == 17
     assert {"cadastre-2011", "civil-registry-2011", "washington-commitments-2020"} <= found
     assert "justice-2015" not in found  # implementation event recorded
     assert "first-agreement-2013" not in found  # parts and implementing agreements recorded
@@ -361,7 +389,7 @@ def test_timeline_of_the_technical_dialogue(curated: Archive) -> None:
 def test_history_of_a_resource(curated: Archive) -> None:
     found = answer(curated, "history-of-a-resource")
     revisions = [int(r["revision"]) for r in found]
-    assert revisions == sorted(revisions) and len(revisions) == 5
+    assert revisions == sorted(revisions) and len(revisions) >= 5
     assert all(int(r["statements"]) > 0 for r in found)
 
 
