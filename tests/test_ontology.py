@@ -466,6 +466,28 @@ role:ashton-facilitator a dkg:RoleHolding ;
     dkg:year "2012"^^xsd:gYear ;
     dkg:source source:brussels-text .
 """,
+    "provision": """\
+<https://w3id.org/dialogue-kg/id/agreement/first-agreement/point/7> a dkg:Provision ;
+    rdfs:label "First Agreement, point 7"@en ;
+    dct:isPartOf agreement:first-agreement ;
+    dkg:number "7" ;
+    dkg:order 7 ;
+    dkg:abstract "One police force in Kosovo."@en , "Një forcë policore në Kosovë."@sq ,
+        "Jedna policija na Kosovu."@sr-Latn , "Једна полиција на Косову."@sr-Cyrl ;
+    dkg:quotation "There shall be one police force in Kosovo called the Kosovo Police."@en ;
+    dkg:sourceLocator "point 7" ;
+    dkg:source source:brussels-text .
+agreement:first-agreement
+    dct:hasPart <https://w3id.org/dialogue-kg/id/agreement/first-agreement/point/7> .
+event:first-agreement-report a dkg:ImplementationEvent ;
+    rdfs:label "Police integrated"@en ;
+    dkg:year "2014"^^xsd:gYear ;
+    dkg:agreement agreement:first-agreement ;
+    dkg:concernsProvision <https://w3id.org/dialogue-kg/id/agreement/first-agreement/point/7> ;
+    dkg:reportedStatus dkg:Implemented ;
+    dkg:assertedBy organisation:european-union ;
+    dkg:source source:brussels-text .
+""",
     "topic without a source": """\
 topic:freedom-of-movement a dkg:Topic ;
     rdfs:label "Freedom of movement"@en , "Liria e lëvizjes"@sq ;
@@ -475,6 +497,7 @@ topic:freedom-of-movement a dkg:Topic ;
 
 AGREEMENT = ID["agreement/brussels-2013"]
 MEETING = ID["meeting/high-level-2013-04-19"]
+PROVISION = ID["agreement/first-agreement/point/7"]
 
 # (snippet, focus node, sh:resultPath or None for a node-level constraint)
 INVALID = {
@@ -574,6 +597,29 @@ outreach:a-workshop a dkg:Workshop ;
 """,
         ID["outreach/a-workshop"],
         DKG.participantCount,
+    ),
+    "provision without its Serbian Cyrillic summary": (
+        VALID["provision"].replace(' , "Једна полиција на Косову."@sr-Cyrl', ""),
+        PROVISION,
+        DKG.abstract,
+    ),
+    "provision at position 0": (
+        VALID["provision"].replace("dkg:order 7", "dkg:order 0"),
+        PROVISION,
+        DKG.order,
+    ),
+    "provision part of no agreement": (
+        VALID["provision"].replace("    dct:isPartOf agreement:first-agreement ;\n", ""),
+        PROVISION,
+        DCTERMS.isPartOf,
+    ),
+    "implementation event concerning an agreement, not a provision": (
+        VALID["provision"].replace(
+            "dkg:concernsProvision <https://w3id.org/dialogue-kg/id/agreement/first-agreement/point/7>",
+            "dkg:concernsProvision agreement:first-agreement",
+        ),
+        ID["event/first-agreement-report"],
+        DKG.concernsProvision,
     ),
     "source without a title": (
         """\
