@@ -139,10 +139,9 @@ def init_app(app: Flask) -> None:
     def _no_store(response: Any) -> Any:
         # A page for a logged-in user (or the login form with its CSRF token, or a new API
         # token) must not be kept by the browser or any cache along the way.
-        if (
-            request.endpoint in NO_STORE
-            or bearer_token() is not None
-            or current_user.is_authenticated
+        if request.endpoint in NO_STORE or (
+            request.endpoint != "static"
+            and (bearer_token() is not None or current_user.is_authenticated)
         ):
             response.headers["Cache-Control"] = "no-store"
         return response
