@@ -434,6 +434,43 @@ def report_claims(data_dir: Path | None, as_json: bool) -> None:
     )
 
 
+@report.command("implementation")
+@data_dir_option
+@click.option("--lang", default="en", show_default=True, help="Language of the labels.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@user_errors
+def report_implementation(data_dir: Path | None, lang: str, as_json: bool) -> None:
+    """Each provision's latest assessment per side (Pristina, Belgrade, EU, other), with its
+    status, date and source, and whether the sides disagree."""
+    from dataclasses import asdict
+
+    from .implementation import by_provision
+
+    found = by_provision(open_archive(data_dir), lang)
+    if as_json:
+        click.echo(json.dumps([asdict(a) for a in found], indent=2, ensure_ascii=False))
+        return
+    agreement = None
+    for a in found:
+        if a.agreement_label != agreement:
+            agreement = a.agreement_label
+            click.echo(f"\n{agreement}")
+            click.echo(
+                f"  {'provision':<10} {'side':<9} {'status':<22} {'date':<10} "
+                f"{'disagree':<8} source"
+            )
+        where = a.number or f"¶{a.order}"
+        flag = "yes" if a.disagreement else "no"
+        source = "; ".join(a.source_labels)
+        click.echo(
+            f"  {where:<10} {a.side:<9} {a.status_label:<22} {a.when:<10} {flag:<8} {source}"
+        )
+    click.echo(
+        "\nThe latest assessment of each side per provision (queries/implementation-by-provision"
+        ".rq); disagree: the sides' latest statuses differ."
+    )
+
+
 @main.command()
 @data_dir_option
 @user_errors
