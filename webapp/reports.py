@@ -10,9 +10,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from dialogue_kg.analysis.plots import render
-from dialogue_kg.analysis.reports import REPORTS, TITLES, Report, build_report
+from dialogue_kg.analysis.reports import REPORTS, TITLES, UNSPECIFIED, Report, build_report
 
 from . import get_archive, wants_json
 from .i18n import current_language
@@ -29,6 +30,35 @@ DESCRIPTIONS = {
     "outreach": "Outreach activities per type, and the KSPAG report's overview reproduced: "
     "what it claims against what the archive itemises.",
     "central-actors": "The actors at the centre of the meeting network in each period.",
+}
+# The sentence under each plot: what one mark stands for and how to read it.
+CAPTIONS = {
+    "agreements-per-year": _l(
+        "Each bar is one year, every year from the first agreement to the last, years without "
+        "one included; its height is the number of agreements and sub-agreements concluded that "
+        "year, coloured by type (political, technical, or not classified where no source gives "
+        "a type)."
+    ),
+    "meetings-per-year": _l(
+        "Each bar is one year, every year from the first meeting to the last, years without one "
+        "included; its height is the number of meetings held that year, coloured by level (not "
+        "classified where the level is not recorded)."
+    ),
+    "implementation": _l(
+        "Each line is one agreement as one party or observer assessed it; each mark is one "
+        "assessment on its date, coloured by the status it reports: a diamond when a party to "
+        "the agreement made it, a circle otherwise."
+    ),
+    "outreach": _l(
+        "For each category the source reports, the upper bar is the number it claims and the "
+        "lower bar the number of its activities the archive itemises; totals the archive cannot "
+        "itemise (participants, member organisations) are only in the table."
+    ),
+    "central-actors": _l(
+        "For each period, the actors who shared the most meetings with others (strength: shared "
+        "meetings summed over their links). All panels share one scale, so bars compare across "
+        "periods."
+    ),
 }
 _CACHE: OrderedDict[tuple, tuple[Report, str]] = OrderedDict()
 _CACHE_SIZE = 64
@@ -58,12 +88,22 @@ def _report(name: str) -> tuple[Report, str]:
             _CACHE.move_to_end(key)
             return _CACHE[key]
     report = build_report(archive, name, lang, **options)
+    _name_unspecified(report)
     found = (report, render(report, gettext))
     with _LOCK:
         _CACHE[key] = found
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return found
+
+
+def _name_unspecified(report: Report) -> None:
+    """The category of resources that record none, named in the visitor's language."""
+    named = gettext("Not classified")
+    for row in report.rows:
+        for key, value in row.items():
+            if value == UNSPECIFIED:
+                row[key] = named
 
 
 def _document(report: Report) -> dict[str, Any]:
@@ -103,6 +143,7 @@ def report(name: str):  # noqa: ANN201
         f"reports/{name}.html" if name in ("implementation", "outreach") else "reports/table.html",
         report=found,
         description=DESCRIPTIONS.get(name, ""),
+        caption=CAPTIONS.get(name, ""),
         options=_options(name),
     )
 

@@ -20,6 +20,9 @@ from .view import PREFIXES, open_view
 
 DKG = "https://w3id.org/dialogue-kg/ontology#"
 KSPAG_REPORT = "id/source/kspag-report"
+# The name of the category of resources that record none (no nature, no level): a name, never
+# a dash, so that every bar and row says what it counts (the web app translates it).
+UNSPECIFIED = "Not classified"
 STATUS_ORDER = (
     "Implemented",
     "PartiallyImplemented",
@@ -94,11 +97,11 @@ def _per_year(
     archive: Archive, name: str, query: str, category: tuple[str, str], count: str, lang: str
 ) -> Report:
     """A count per year and category: ``category`` is (query variable, report column); the
-    category IRIs are shown by label, a missing one as "—"."""
+    category IRIs are shown by label, a missing one as :data:`UNSPECIFIED`."""
     variable, column = category
     found = _select(archive, query)
     names = _names(archive, [r[variable] for r in found], lang)
-    names[DKG + "unspecified"] = "—"
+    names[DKG + "unspecified"] = UNSPECIFIED
     rows = [
         {
             "year": r["year"],
@@ -174,6 +177,11 @@ OUTREACH_PER_TYPE = (
 )
 
 
+CLAIM_LOCATORS = (
+    PREFIXES + "SELECT ?claim ?locator WHERE { ?claim a dkg:Claim ; dkg:sourceLocator ?locator }"
+)
+
+
 def outreach(archive: Archive, lang: str = "en", source: str | None = None) -> Report:
     """Outreach activities per type in the archive, and a source's overview (the KSPAG report by
     default) reproduced: each count it claims beside the activities itemised for it."""
@@ -181,19 +189,31 @@ def outreach(archive: Archive, lang: str = "en", source: str | None = None) -> R
     per_type = _select(archive, OUTREACH_PER_TYPE)
     names = _names(archive, [r["type"] for r in per_type], lang)
     claims = [c for c in claims_versus_records(archive) if c.source == source]
-    rows = [
-        {
-            "category": c.category,
-            "claimed": c.claimed,
-            "itemised": c.citing if c.counted_class else None,
-            "gap": c.gap,
-        }
-        for c in claims
-    ]
+    places = {r["claim"]: r["locator"] for r in _select(archive, CLAIM_LOCATORS)}
+    # A source may state one count in several places (its overview table and a section): one
+    # row per category and count, with every place the source states it.
+    rows: list[dict[str, Any]] = []
+    for c in claims:
+        row = next(
+            (r for r in rows if r["category"] == c.category and r["claimed"] == c.claimed), None
+        )
+        where = places.get(c.claim)
+        if row is None:
+            rows.append(
+                {
+                    "category": c.category,
+                    "claimed": c.claimed,
+                    "itemised": c.citing if c.counted_class else None,
+                    "gap": c.gap,
+                    "where": [where] if where else [],
+                }
+            )
+        elif where and where not in row["where"]:
+            row["where"].append(where)
     return Report(
         "outreach",
         TITLES["outreach"],
-        ["category", "claimed", "itemised", "gap"],
+        ["category", "claimed", "itemised", "gap", "where"],
         rows,
         queries=[queries.load(CLAIMS_QUERY).text, OUTREACH_PER_TYPE],
         commands=["dialogue-kg report claims"],

@@ -54,11 +54,11 @@ def test_each_report_has_plot_table_and_how_it_was_made(client, name) -> None:
 def test_figures_agree_with_the_data(client) -> None:
     agreements = client.get("/reports/agreements-per-year?format=json").get_json()["rows"]
     assert {(r["year"], r["type"], r["agreements"]) for r in agreements} == {
-        ("2011", "—", 1),
+        ("2011", "Not classified", 1),
         ("2013", "Political", 1),
         ("2013", "Technical", 1),
         ("2015", "Technical", 1),
-        ("2016", "—", 1),
+        ("2016", "Not classified", 1),
     }
     meetings = client.get("/reports/meetings-per-year?format=json").get_json()["rows"]
     assert [(r["year"], r["meetings"]) for r in meetings] == [("2011", 1), ("2013", 1), ("2015", 1)]
@@ -68,6 +68,23 @@ def test_figures_agree_with_the_data(client) -> None:
         client.get("/sparql", query_string={"query": query, "format": "json"}).data
     )["results"]["bindings"]
     assert sorted(int(b["agreements"]["value"]) for b in bindings) == [1, 1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_category_is_named_and_every_plot_explained(client, name) -> None:
+    data = client.get(f"/reports/{name}?format=json").get_json()
+    assert all(value not in ("—", "") for row in data["rows"] for value in row.values())
+    html = client.get(f"/reports/{name}").get_data(as_text=True)
+    caption = html[html.index("<figcaption>") : html.index("</figcaption>")]
+    assert '<p class="reading">' in caption and len(caption) > 120
+
+
+def test_year_axes_are_continuous(client) -> None:
+    # Agreements in 2011, 2013, 2015 and 2016: the years between are on the axis too.
+    svg = client.get("/reports/agreements-per-year/plot.svg").get_data(as_text=True)
+    assert all(f">{year}<" in svg for year in range(2011, 2017))
+    sq = client.get("/reports/agreements-per-year?format=json&lang=sq").get_json()["rows"]
+    assert "E paklasifikuar" in {r["type"] for r in sq}
 
 
 def test_competing_assessments_side_by_side(client) -> None:
