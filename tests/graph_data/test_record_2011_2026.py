@@ -221,3 +221,29 @@ def test_undated_is_not_doubtful(curated: Archive) -> None:
     assert both == []
     doubtful = value(curated, "outreach/oped-dialogue-my-view-from-mitrovica", "dkg:unverified")
     assert doubtful == {"true"}
+
+
+def test_the_agreements_of_2011_to_2016_itemised_against_the_factsheets_38(
+    curated: Archive,
+) -> None:
+    found = rows(curated.query(queries.load("records-counted-by-a-claim").text))
+    assert {r["claimed"] for r in found} == {"38"}
+    whens = [r["when"] for r in found]
+    assert whens == sorted(whens) and whens[0] == "2011-07-02" and whens[-1] == "2016-11-13"
+    slugs = {r["record"].removeprefix(ID + "agreement/") for r in found}
+    assert len(slugs) == 26  # of the 38 the factsheet counts; the claims report shows the gap
+    assert {
+        "freedom-of-movement-2011",
+        "first-agreement-2013",
+        "medicinal-products-certificates-2015",
+        "vehicle-insurance-2015",
+        "adr-certificates-2016",
+        "vehicle-licence-plates-2016",
+    } <= slugs
+    assert "washington-commitments-2020" not in slugs
+    (agreements,) = [
+        r
+        for r in rows(curated.query(queries.load("claims-versus-records").text))
+        if r["claim"].endswith("factsheet-agreements-2011-2016")
+    ]
+    assert int(agreements["in_archive"]) == len(slugs)
