@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -191,3 +192,74 @@ def test_appended_records_equal_the_records_read_back(journal: Journal, tmp_path
         f'<urn:s:a> <urn:p> "a .\\n b" <{CS}2> .',
         f"<urn:s:b> <urn:p> <urn:o> <{CS}2> .",
     ]
+
+
+def test_archive_json_names_the_first_record(journal: Journal, tmp_path: Path) -> None:
+    marker = tmp_path / "archive.json"
+    assert not marker.exists(), "a directory with no record is not marked"
+    (first,) = write(journal, draft(1))
+    assert json.loads(marker.read_text())["first_digest"] == first.digest
+    marker.unlink()  # a directory from before the marker existed
+    Journal(tmp_path).open(readonly=True)
+    assert not marker.exists(), "a read-only open writes nothing"
+    Journal(tmp_path).open()
+    assert json.loads(marker.read_text())["first_digest"] == first.digest
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"H",
+        b"H id <urn:",
+        b'H id <urn:x> .\nH comment "caf\xc3',
+        b'H id <urn:x> .\nTX .\nA <urn:s> <urn:p> "x" <urn:g> .\nTC ',
+        b"H id <urn:x> .\nTX .\n",
+    ],
+)
+def test_a_strict_prefix_of_a_record_is_torn(journal: Journal, tmp_path: Path, tail: bytes) -> None:
+    write(journal, draft(1))
+    with open(journal.path, "ab") as fh:
+        fh.write(tail)
+    assert Journal(tmp_path).open().torn_bytes == len(tail)
+
+
+@pytest.mark.parametrize(
+    ("tail", "why"),
+    [
+        (b"TX .\n", "does not begin with an 'H id' line"),
+        (b"H id <urn:x> .\nH source <a b> .\n", "bad header line"),
+        (b'H id <urn:x> .\nH nonsense "x" .\n', "bad header line"),
+        (b"H id <urn:x> .\nTX .\nA <urn:s> <urn:p> <not an iri> .\n", "bad statement"),
+        (b"H id <urn:x> .\nTX .\nX <urn:s> <urn:p> <urn:o> .\n", "bad statement line"),
+        (b"H id <urn:x> .\nTX .\nTD .\n", "bad statement line"),
+        (b"H id <urn:\x00", "bad last line"),
+        (b"H id <urn:x> .\nTX .\nTC .X", "bad last line"),
+        (b'H id <urn:x> .\nH comment "\xff', "bad last line"),
+    ],
+)
+def test_any_other_tail_is_damage_and_nothing_is_written(
+    journal: Journal, tmp_path: Path, tail: bytes, why: str
+) -> None:
+    write(journal, draft(1))
+    end = journal.path.stat().st_size
+    with open(journal.path, "ab") as fh:
+        fh.write(tail)
+    damaged = journal.path.read_bytes()
+    with pytest.raises(JournalError, match=f"record 2 at byte {end}: {why}"):
+        Journal(tmp_path).open()
+    with pytest.raises(JournalError, match=why):
+        write(journal, draft(2))
+    with pytest.raises(JournalError, match=why):
+        Journal(tmp_path).repair()
+    assert journal.path.read_bytes() == damaged
+    assert not list(tmp_path.glob("journal.rdfp.bak-*")), "no backup: nothing was cut"
+
+
+def test_header_lines_are_ascii_and_split_on_newline_only(journal: Journal, tmp_path: Path) -> None:
+    text = 'a\u2028b\u2029c\u0085d\x0be\x0cf\x1cg\r\nh\x00\x7f"\\ é 中 \U0001f600'
+    record = dataclasses.replace(draft(1), comment=text, sources=["https://example.org/é\u2028"])
+    write(journal, record)
+    head = journal.path.read_bytes().split(b"TX .\n")[0]
+    assert head.isascii() and head.count(b"\n") == len(head.splitlines())
+    (back,) = Journal(tmp_path).open().read_records()
+    assert back.comment == text and back.sources == ["https://example.org/é\u2028"]

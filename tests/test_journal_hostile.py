@@ -188,6 +188,32 @@ def test_a_used_directory_is_never_reinitialised(tmp_path: Path, damage: str) ->
     assert (path.read_bytes() if path.exists() else None) == before
 
 
+def test_repair_cuts_a_torn_tail_after_keeping_a_backup(small: Archive) -> None:
+    assert cli(small.settings, "repair").output.startswith("nothing to repair")
+    (last,) = commit(small, 1)
+    path = small.journal.path
+    cut = path.read_bytes()[: last.end - 3]  # a crash before the end of "TC .\n"
+    path.write_bytes(cut)
+    assert cli(small.settings, "verify").exit_code == 1
+    result = cli(small.settings, "repair")
+    assert result.exit_code == 0, result.output
+    assert f"cut {len(cut) - last.offset} bytes at byte {last.offset}" in result.output
+    (backup,) = Path(small.settings.data_dir).glob("journal.rdfp.bak-*")
+    assert backup.read_bytes() == cut and str(backup) in result.output.replace("\n", "")
+    assert path.stat().st_size == last.offset
+    assert cli(small.settings, "verify").exit_code == 0
+
+
+def test_repair_refuses_damage_and_cuts_nothing(small: Archive) -> None:
+    path = small.journal.path
+    damaged = path.read_bytes()[:-3] + b"D .\n"
+    path.write_bytes(damaged)
+    result = cli(small.settings, "repair")
+    assert result.exit_code == 1 and "Nothing was cut" in result.output
+    assert path.read_bytes() == damaged
+    assert not list(Path(small.settings.data_dir).glob("journal.rdfp.bak-*"))
+
+
 # -- property: any text in any header field, through every door of the core ---------------------
 # Each case is either refused before anything is written (InputError / exit 1, journal size
 # unchanged) or reads back exactly; the journal verifies after every case. DOOR_CASES counts
