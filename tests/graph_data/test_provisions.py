@@ -154,7 +154,12 @@ def test_latest_pristina_and_belgrade_assessments_of_the_association_community(
     assert set(point1) == {"pristina", "belgrade", "eu", "other"}
     assert point1["pristina"].asserted_by_label == "Albin Kurti"
     assert point1["belgrade"].asserted_by_label == "Petar Petković"
-    assert point1["eu"].when == "2024"  # the Commission's reply, dated by year only
+    # The Commission: its Kosovo 2024 Report (30 October) and its spokesperson's reply to Kurti
+    # (2024, day unknown, so it sorts before the dated report).
+    assert (point1["eu"].when, point1["eu"].asserted_by_label) == (
+        "2024-10-30",
+        "European Commission",
+    )
     assert all(a.disagreement for a in point1.values())
     point2 = [a for a in association if a.provision == f"{FIRST}/point/2"]
     assert [(a.side, a.disagreement) for a in point2] == [("belgrade", False)]
@@ -182,7 +187,7 @@ def test_report_implementation_cli(curated: Archive) -> None:
     assert table == [
         ["1", "pristina", "Disputed", "2024-10-29", "yes"],
         ["1", "belgrade", "Not", "implemented", "2025-04-19"],
-        ["1", "eu", "Not", "implemented", "2024"],
+        ["1", "eu", "Not", "implemented", "2024-10-30"],
         ["1", "other", "Not", "implemented", "2024-04-19"],
     ]
     assert any(line.split()[:4] == ["7", "other", "Implemented", "2024-04-19"] for line in lines)
