@@ -131,16 +131,13 @@ class Retracted:
         return self
 
 
-def retraction(
-    archive: Archive,
-    iri: str,
-    history: list[Change] | None = None,
-    retracted: Retracted | None = None,
-) -> Change | None:
-    """The change set that retracted the last statements about ``iri``, when the archive held
-    some once and holds none now (a resource reverted or retracted); else None. ``history``:
-    the resource's history, when the caller already has it; ``retracted``: a kept
-    :class:`Retracted` (without one, the journal is read)."""
+def retracted_history(
+    archive: Archive, iri: str, retracted: Retracted | None = None
+) -> list[Change] | None:
+    """The history of ``iri`` when the archive held statements about it once and holds none now
+    (a resource reverted or retracted): its last change is the retraction. None otherwise.
+    ``retracted``: a kept :class:`Retracted`, so that an IRI never retracted is told apart
+    without reading the journal."""
     try:
         ox.NamedNode(iri)  # an invalid IRI could otherwise change the query
     except ValueError:
@@ -149,8 +146,65 @@ def retraction(
         return None
     if exists(archive, iri):
         return None
-    history = resource_history(archive, iri) if history is None else history
-    return history[-1] if history and history[-1].removed else None
+    history = resource_history(archive, iri)
+    return history if history and history[-1].removed else None
+
+
+def last_state(archive: Archive, history: list[Change]) -> OxigraphStore:
+    """A small store holding what the archive said about a resource just before the last change
+    of its ``history`` (its retraction): the statements, each in the graph of the change set
+    that asserted it, those change sets' PROV-O descriptions, and the current labels of what the
+    statements link. Built from the history and the store, not by replaying the archive."""
+    state: dict[str, str] = {}
+    for change in history[:-1]:
+        for line in change.removed:
+            state.pop(line, None)
+        for line in change.added:
+            state.setdefault(line, change.changeset)
+    by_graph: dict[str, list[str]] = {}
+    for line, graph in state.items():
+        by_graph.setdefault(graph, []).append(line)
+    quads: list[ox.Quad] = []
+    for graph, lines in by_graph.items():
+        node = ox.NamedNode(graph)
+        text = "\n".join(lines).encode()
+        quads += [
+            ox.Quad(q.subject, q.predicate, q.object, node)
+            for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        ]
+    linked = {
+        term.value
+        for q in quads
+        for term in (q.subject, q.object)
+        if isinstance(term, ox.NamedNode)
+    }
+    prov = archive.minter.provenance_graph
+    quads += _copied(archive, _DESCRIPTIONS % prov, sorted(by_graph), ox.NamedNode(prov))
+    quads += _copied(archive, _LABELS, sorted(linked), ox.NamedNode(_LABEL_GRAPH))
+    store = OxigraphStore(archive.minter)
+    store.store.extend(quads)
+    return store
+
+
+# What last_state copies from the store: change-set descriptions, and labels (kept in a graph of
+# their own, so that they are not taken for statements about the resource).
+_DESCRIPTIONS = "CONSTRUCT { ?x ?p ?o } WHERE { GRAPH <%s> { VALUES ?x { %%s } ?x ?p ?o } }"
+_LABELS = (
+    "CONSTRUCT { ?x ?p ?o } WHERE { VALUES ?x { %s } VALUES ?p { "
+    "<http://www.w3.org/2000/01/rdf-schema#label> "
+    "<http://www.w3.org/2004/02/skos/core#prefLabel> } ?x ?p ?o }"
+)
+_LABEL_GRAPH = "urn:dialogue-kg:labels"
+
+
+def _copied(archive: Archive, query: str, iris: list[str], graph: ox.NamedNode) -> list[ox.Quad]:
+    out: list[ox.Quad] = []
+    for start in range(0, len(iris), 500):
+        chunk = " ".join(f"<{iri}>" for iri in iris[start : start + 500])
+        out += [
+            ox.Quad(t.subject, t.predicate, t.object, graph) for t in archive.query(query % chunk)
+        ]
+    return out
 
 
 def _triple_text(statement: bytes) -> str:

@@ -58,3 +58,44 @@ def test_timeline_items_in_date_order(small) -> None:
     ]
     part = next(i for i in items if i.iri.endswith("alpha-part"))
     assert part.precision == "year" and part.start == "2011-01-01"
+
+
+def test_a_retracted_resource_is_described_as_it_last_stood(small) -> None:
+    """Its last state, built from its history, is what a replay of the revision before its
+    retraction says about it: the same statements, change sets, labels and provenance."""
+    from dialogue_kg import editing
+    from dialogue_kg.history import Retracted, as_of, last_state, retracted_history
+
+    iri, prov = ID + "agreement/alpha", small.minter.provenance_graph
+    # A second assertion of a statement (corroboration) and a correction before the retraction.
+    old_date = next(t for t in small.store.describe([iri]) if t.predicate.value.endswith("#date"))
+    small.load(
+        f"<{iri}> <https://w3id.org/dialogue-kg/ontology#year> "
+        '"2011"^^<http://www.w3.org/2001/XMLSchema#gYear> .'.encode(),
+        agent="ana",
+        fmt="nt",
+        sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
+    )
+    kept = Retracted()
+    assert retracted_history(small, iri, kept) is None  # it exists
+    (record,) = editing.retract(
+        small, iri, agent="ed", sources=["https://w3id.org/dialogue-kg/id/source/test-doc"]
+    )
+    history = retracted_history(small, iri, kept)
+    assert history is not None and history[-1].revision == record.revision
+    assert retracted_history(small, ID + "agreement/never-held", kept) is None
+
+    last = describe(last_state(small, history), iri, "sq", prov)
+    replayed = describe(as_of(small, record.revision - 1), iri, "sq", prov)
+    assert last is not None and replayed is not None
+    assert last.label == replayed.label == "Marrëveshja Alfa"
+
+    def facts(d):  # noqa: ANN001, ANN202
+        return (
+            [(s.predicate.value, s.other.value, s.other.label, s.graph) for s in d.outgoing],
+            [(s.predicate.value, s.other.value, s.other.label, s.graph) for s in d.incoming],
+            {g: (p.agent, p.time, [n.value for n in p.sources]) for g, p in d.provenance.items()},
+        )
+
+    assert facts(last) == facts(replayed)
+    assert old_date.object.value in {s.other.value for s in last.outgoing}

@@ -24,7 +24,14 @@ from markupsafe import Markup, escape
 from dialogue_kg.agreement import agreement_view
 from dialogue_kg.describe import DEFAULT_BASE, Description, Node, describe, label_map, node_of
 from dialogue_kg.formats import RDF_FORMATS, Format
-from dialogue_kg.history import Change, Retracted, as_of, resource_history, retraction
+from dialogue_kg.history import (
+    Change,
+    Retracted,
+    as_of,
+    last_state,
+    resource_history,
+    retracted_history,
+)
 from dialogue_kg.namespaces import PREFIXES
 from dialogue_kg.schemaorg import schema_jsonld
 from dialogue_kg.terms import linkable
@@ -160,13 +167,13 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
     gone: Change | None = None
     history: list[Change] | None = None
     if description is None and revision is None:
-        # Retracted or reverted: its last state, from the revision before the retraction.
-        history = resource_history(archive, iri) if history_view else None
+        # Retracted or reverted: its last state, as of the revision before the retraction.
         kept = current_app.extensions.setdefault("resources.retracted", Retracted())
-        gone = retraction(archive, iri, history, kept)
-        if gone is not None:
-            revision = gone.revision - 1
-            description = describe(_source(revision), iri, lang, archive.minter.provenance_graph)
+        history = retracted_history(archive, iri, kept)
+        if history is not None:
+            gone, revision = history[-1], history[-1].revision - 1
+            last = last_state(archive, history)
+            description = describe(last, iri, lang, archive.minter.provenance_graph)
     status = 410 if gone is not None else 200
     if description is None:
         response = Response(render_template("not_found.html", iri=iri, as_of=revision), status=404)
