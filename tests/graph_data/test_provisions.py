@@ -231,3 +231,13 @@ def test_a_provision_without_its_cyrillic_summary_is_refused(
         encoding="utf-8",
     )
     archive.load(data, agent="tester", sources=[TEST_SOURCE])
+
+
+def test_both_sides_dispute_article_4_of_the_2023_agreement(curated: Archive) -> None:
+    article4 = AGREEMENT + "path-to-normalisation-2023/article/4"
+    found = {a.side: a for a in by_provision(curated) if a.provision == article4}
+    assert {side: (a.when, a.status_label) for side, a in found.items()} == {
+        "pristina": ("2023-03-01", "Disputed"),
+        "belgrade": ("2023", "Disputed"),
+    }
+    assert not any(a.disagreement for a in found.values())  # both call it disputed
