@@ -339,11 +339,10 @@ class Accounts:
         wait) while locked out; else (None, 0). Each check is counted before the password is
         looked at, in one write transaction, so parallel guesses cannot slip past the back-off;
         a right password clears the count. Names that cannot be a user name store nothing."""
-        key = _key(username, remote)
         possible = len(username) <= MAX_NAME_INPUT and _USERNAME.fullmatch(
             unicodedata.normalize("NFKC", username)
         )
-        row = None
+        row, key = None, _key(username, remote) if possible else ""
         if possible:
             now = time.time()
             with self._db() as db:
@@ -473,7 +472,10 @@ def _upgrade(db: sqlite3.Connection) -> None:
         db.execute("ROLLBACK")
         raise
     if dropped:
-        db.execute("VACUUM")
+        try:
+            db.execute("VACUUM")  # give back the space the unbounded names took
+        except sqlite3.OperationalError as exc:  # busy: another process has it open
+            log.info("accounts database not compacted now: %s", exc)
 
 
 def _private_file(path: Path, create: bool = True) -> None:
