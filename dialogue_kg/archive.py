@@ -347,7 +347,9 @@ class Archive:
         if applied > self.journal.revision:
             raise JournalError(
                 f"the store is at revision {applied} but the journal only has "
-                f"{self.journal.revision}: run `dialogue-kg rebuild`"
+                f"{self.journal.revision}: the journal lost records. Restore it from a backup "
+                "(README: Repairing a journal); only if the store is the one that is wrong, "
+                "`dialogue-kg rebuild` makes it a copy of the journal again"
             )
         pending = self.journal.records[applied:]
         for record in pending:

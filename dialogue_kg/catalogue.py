@@ -42,6 +42,8 @@ class Agreement:
     topics: list[str] = field(default_factory=list)
     parent: str | None = None
     process: str | None = None
+    # The latest status each actor reports: (status, who says so, when); "" when no one is named.
+    reported: list[tuple[str, str, str]] = field(default_factory=list)
     children: list[Agreement] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -126,13 +128,15 @@ def catalogue(source: Queryable, lang: str) -> Catalogue:
         when = row["when"].value
         if key not in latest or latest[key][0] < when:
             latest[key] = (when, row["status"].value)
-    for (a, _), (_, status) in sorted(latest.items()):
+    for (a, who), (when, status) in sorted(latest.items(), key=lambda kv: (kv[0][0], kv[1])):
+        found[a].reported.append((status, who, when))
         if status not in found[a].statuses:
             found[a].statuses.append(status)
     iris = set(found)
     for a in found.values():
         a.topics.sort()
         iris.update(x for x in (a.nature, a.process, *a.statuses, *a.topics) if x)
+        iris.update(who for _, who, _ in a.reported if who)
     labels = label_map(source, iris, lang)
     for a in found.values():
         a.label = labels.get(a.iri) or local_name(a.iri)

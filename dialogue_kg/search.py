@@ -36,9 +36,12 @@ SUMMARY_PROPERTIES = (*DESCRIPTION_PROPERTIES, DCT + "abstract", DCT + "descript
 INDEXED = frozenset((*NAME_PROPERTIES, *ALT_PROPERTIES, *SUMMARY_PROPERTIES, RDF_TYPE))
 DKG = "https://w3id.org/dialogue-kg/ontology#"
 # Records about another resource (a name as someone uses it, a figure a source claims, a role
-# held, a document that reports it, often under the same title): among equally close names they
-# come after the resources themselves.
-SECONDARY_KINDS = frozenset(DKG + k for k in ("NameUsage", "Claim", "RoleHolding", "Source"))
+# held, a document that reports it, a provision whose label repeats its agreement's name): their
+# name closeness counts half, and among equals they come after the resources themselves.
+SECONDARY_KINDS = frozenset(
+    DKG + k for k in ("NameUsage", "Claim", "RoleHolding", "Source", "Provision")
+)
+SECONDARY_WEIGHT = 0.5
 FILENAME = "search.sqlite3"
 SCHEMA_VERSION = "2"
 # Past this many statements to catch up with, re-reading everything is quicker than the subjects.
@@ -322,7 +325,8 @@ class SearchIndex:
             candidates,
             key=lambda r: (
                 r not in exact_ids,
-                -closeness.get(r, 0.0),
+                -closeness.get(r, 0.0)
+                * (SECONDARY_WEIGHT if candidates[r][1] in SECONDARY_KINDS else 1),
                 candidates[r][1] in SECONDARY_KINDS,
                 candidates[r][3],
                 candidates[r][0],

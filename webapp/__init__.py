@@ -34,6 +34,8 @@ BLUEPRINTS: tuple[str, ...] = (
     "agents",
     "users",
     "search",
+    "agreement",
+    "cite",
 )
 
 # Every page's scripts and styles come from this app; nothing inline runs, nothing is fetched
