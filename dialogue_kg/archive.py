@@ -157,7 +157,12 @@ class Archive:
 
     def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
         """Run a SPARQL query on the current state (SERVICE/LOAD refused unless allowed)."""
-        check_query(sparql, allow_service=self.settings.allow_service)
+        check_query(
+            sparql,
+            allow_service=self.settings.allow_service,
+            max_depth=self.settings.max_nesting,
+            update=False,
+        )
         return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
 
     @contextlib.contextmanager
@@ -272,7 +277,14 @@ class Archive:
     ) -> list[Record]:
         """Load RDF (a file or bytes) as change sets: one per named graph, plus loose triples."""
         changesets = read_changesets(
-            source, self.minter, fmt=fmt, sources=sources, comment=comment, name=name
+            source,
+            self.minter,
+            fmt=fmt,
+            sources=sources,
+            comment=comment,
+            name=name,
+            max_depth=self.settings.max_nesting,
+            max_bytes=self.settings.max_load_bytes,
         )
         return self.commit(changesets, agent=agent, validate=validate)
 

@@ -20,6 +20,7 @@ import yaml
 from .archive import Archive
 from .changeset import ChangeSet
 from .journal import Record
+from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_yaml
 from .namespaces import slugify
 
 DKG = "https://w3id.org/dialogue-kg/ontology#"
@@ -151,8 +152,9 @@ def kind_of(media_type: str | None, name: str | None = None) -> str:
     raise BulkError("give the template as CSV (text/csv, .csv) or YAML (application/yaml, .yaml)")
 
 
-def read_rows(data: bytes, kind: str) -> list[dict[str, str]]:
-    """The template's rows as dicts of strings (lists in YAML joined with ';')."""
+def read_rows(data: bytes, kind: str, max_depth: int = DEFAULT_MAX_DEPTH) -> list[dict[str, str]]:
+    """The template's rows as dicts of strings (lists in YAML joined with ';'); YAML nested
+    deeper than ``max_depth`` is refused before it is built."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -161,7 +163,10 @@ def read_rows(data: bytes, kind: str) -> list[dict[str, str]]:
         rows = list(csv.DictReader(io.StringIO(text)))
     else:
         try:
+            check_yaml(text, max_depth, "the YAML")
             loaded = yaml.safe_load(text)
+        except ShapeError as exc:
+            raise BulkError(str(exc)) from None
         except yaml.YAMLError as exc:
             raise BulkError(f"the YAML cannot be read: {exc}") from None
         if isinstance(loaded, dict) and "meetings" in loaded:
@@ -255,7 +260,7 @@ def plan_meetings(
     archive: Archive, data: bytes, kind: str, progress: Progress | None = None
 ) -> Plan:
     """Check every row and build its change set; SHACL runs on all of them together."""
-    rows = read_rows(data, kind)
+    rows = read_rows(data, kind, archive.settings.max_nesting)
     plan = Plan(rows)
     names = _Names(archive)
     new_sources: dict[str, str] = {}

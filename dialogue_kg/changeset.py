@@ -11,7 +11,9 @@ import contextlib
 import gc
 import itertools
 import operator
+import os
 import re
+import stat
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +21,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_rdf
 from .namespaces import Minter
+
+DEFAULT_MAX_LOAD_BYTES = 1024 * 1024 * 1024
 
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -181,6 +186,10 @@ def _input_errors(fmt: ox.RdfFormat, name: str) -> Iterator[None]:
                 f"{name}: syntax error at line {where.group(1)}, column {where.group(2)}: {detail}"
             ) from None
         raise InputError(f"{name}: syntax error: {message}") from None
+    except MemoryError as exc:  # the parser's 16 MiB limit on one token (a literal, an IRI)
+        raise InputError(
+            f"{name}: cannot read as {fmt.name}: a single term is too large ({exc})"
+        ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"{name}: cannot read as {fmt.name}: {exc}") from None
 
@@ -341,6 +350,26 @@ def _bulk_changesets(
     return result
 
 
+def _read_file(path: Path, label: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file no larger than ``max_bytes`` (not a device, FIFO, …)."""
+    try:
+        with path.open("rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise InputError(f"{label}: not a regular file")
+            if info.st_size > max_bytes:
+                raise InputError(
+                    f"{label}: {info.st_size} bytes, more than the limit of {max_bytes} "
+                    "(setting DKG_MAX_LOAD_BYTES)"
+                )
+            data = f.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(f"{label}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{label}: more than the limit of {max_bytes} bytes (DKG_MAX_LOAD_BYTES)")
+    return data
+
+
 def read_changesets(
     source: str | Path | bytes,
     minter: Minter,
@@ -350,11 +379,15 @@ def read_changesets(
     comment: str | None = None,
     name: str | None = None,
     bulk: bool = True,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    max_bytes: int = DEFAULT_MAX_LOAD_BYTES,
 ) -> list[ChangeSet]:
     """Change sets from a file (path) or bytes in any RDF format.
 
     With ``bulk`` (the default) statements are kept as :class:`Statements` text unless the
     input has blank nodes; ``bulk=False`` builds triple lists (same change sets, same journal).
+    A file must be a regular file of at most ``max_bytes``; the input's nesting is measured
+    (at most ``max_depth``, no DOCTYPE in RDF/XML) before the parser sees it.
     """
     if isinstance(source, bytes):
         data, label = source, name or "input"
@@ -363,10 +396,11 @@ def read_changesets(
         path = Path(source)
         label = name or str(path)
         rdffmt = rdf_format(fmt, path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"{label}: {exc.strerror}") from None
+        data = _read_file(path, label, max_bytes)
+    try:
+        check_rdf(data, rdffmt.name, max_depth, label)
+    except ShapeError as exc:
+        raise InputError(str(exc)) from None
     if bulk:
         fast = _bulk_changesets(data, rdffmt, sources=sources, comment=comment, name=label)
         if fast is not None:

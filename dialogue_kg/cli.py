@@ -119,9 +119,8 @@ def main() -> None:
 @user_errors
 def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
     """Serve the archive over HTTP (production WSGI server)."""
-    from waitress import serve as waitress_serve
-
     from webapp import create_app
+    from webapp.server import make_server
 
     settings = settings_for(data_dir, host=host, port=port)
     with progress_bar("opening archive") as update:
@@ -132,9 +131,7 @@ def serve(data_dir: Path | None, host: str | None, port: int | None) -> None:
         f"http://{settings.host}:{settings.port}/",
         err=True,
     )
-    waitress_serve(
-        app, host=settings.host, port=settings.port, threads=settings.threads, ident="dialogue-kg"
-    )
+    make_server(app, settings).run()
 
 
 @main.command()

@@ -99,6 +99,44 @@ class Settings:
         "DKG_ALLOW_SERVICE",
         "Allow SPARQL SERVICE and LOAD (they make the server fetch URLs; off by default).",
     )
+    max_nesting: int = setting(
+        100,
+        "DKG_MAX_NESTING",
+        "Deepest nesting accepted in SPARQL text, Turtle/TriG, JSON-LD, RDF/XML elements and "
+        "YAML imports, checked before parsing (pyoxigraph's parsers crash a few thousand deep).",
+    )
+    max_query_bytes: int = setting(
+        1024 * 1024, "DKG_MAX_QUERY_BYTES", "Longest SPARQL query or update text, in bytes."
+    )
+    max_load_bytes: int = setting(
+        1024 * 1024 * 1024,
+        "DKG_MAX_LOAD_BYTES",
+        "Largest file `dialogue-kg load` reads, in bytes (regular files only).",
+    )
+    query_memory_mb: int = setting(
+        2048,
+        "DKG_QUERY_MEMORY_MB",
+        "Memory cap of each query worker process in MiB (its data segment, RLIMIT_DATA; the "
+        "archive's copy counts too); a query that needs more is stopped. 0: no cap.",
+    )
+    queries_per_client: int = setting(
+        1,
+        "DKG_QUERIES_PER_CLIENT",
+        "SPARQL queries one client address may run at once on /sparql; more get 429.",
+    )
+    connections_per_client: int = setting(
+        20,
+        "DKG_CONNECTIONS_PER_CLIENT",
+        "Open connections one client address may hold; more are closed at once.",
+    )
+    connection_limit: int = setting(
+        500, "DKG_CONNECTION_LIMIT", "Open connections the web server holds in all."
+    )
+    channel_timeout: float = setting(
+        30.0,
+        "DKG_CHANNEL_TIMEOUT",
+        "Seconds a connection may stay idle (or send a request slowly) before it is closed.",
+    )
     secret_key: str = setting(
         "", "DKG_SECRET_KEY", "Flask secret key (a random one is kept in the data directory)."
     )

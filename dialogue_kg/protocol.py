@@ -52,7 +52,7 @@ def read_request(
         if args("update"):
             raise ProtocolError(405, "SPARQL Update must be sent with POST, not GET")
         req.query = _one(args("query"), "query", allow_none=True)
-        return req
+        return _checked_graphs(req)
     if method != "POST":
         raise ProtocolError(405, f"{method} is not a SPARQL protocol method; use GET or POST")
     if mime == FORM:
@@ -65,7 +65,7 @@ def read_request(
             req.update = _one(updates, "update")
         else:
             req.query = _one(queries, "query")
-        return req
+        return _checked_graphs(req)
     if mime in (QUERY_TYPE, UPDATE_TYPE):
         try:
             text = body.decode("utf-8")
@@ -75,12 +75,27 @@ def read_request(
             req.query = text
         else:
             req.update = text
-        return req
+        return _checked_graphs(req)
     raise ProtocolError(
         415,
         f"unsupported content type {mime or '(none)'!r}: "
         f"POST {FORM}, {QUERY_TYPE} or {UPDATE_TYPE}",
     )
+
+
+def _checked_graphs(req: QueryRequest) -> QueryRequest:
+    """The request, once every ``default-graph-uri`` and ``named-graph-uri`` is an absolute IRI
+    (checked by Oxigraph's IRI parser, the one the query engine uses)."""
+    for name, values in (
+        ("default-graph-uri", req.default_graphs),
+        ("named-graph-uri", req.named_graphs),
+    ):
+        for value in values:
+            try:
+                ox.NamedNode(value)
+            except ValueError as exc:
+                raise ProtocolError(400, f"{name} {value[:200]!r} is not an IRI: {exc}") from None
+    return req
 
 
 def _one(values: list[str], name: str, allow_none: bool = False) -> str | None:

@@ -53,7 +53,12 @@ def changeset_for_update(archive: Archive, update: str, current: bytes | None = 
     changes, and in a hidden named graph kept as the "before" picture; two native SPARQL queries
     then give the statements inserted and deleted.
     """
-    check(update, allow_service=archive.settings.allow_service)
+    check(
+        update,
+        allow_service=archive.settings.allow_service,
+        max_depth=archive.settings.max_nesting,
+        update=True,
+    )
     named = _NAMING.search(_NOISE.sub(" ", update))
     if named:
         raise InputError(

@@ -4,13 +4,21 @@ pyoxigraph has no query timeout or cancellation, so a time limit cannot come fro
 worker is a single-threaded process holding its own copy of the archive (replayed from the journal,
 kept current by :meth:`Archive.refresh` before every query). A query that runs past the limit gets
 its worker killed (SIGKILL) and replaced; the other workers keep answering meanwhile.
+
+Each worker also caps its own memory (``DKG_QUERY_MEMORY_MB``, as RLIMIT_DATA: a query that needs
+more is stopped and its worker replaced) and, unless the store is remote or SERVICE is allowed,
+gives up network access at start (a network namespace of its own, with no interface up): a second
+barrier behind :mod:`dialogue_kg.guard`, so that no query a worker runs can reach another host.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing as mp
+import os
 import queue
+import resource
 import threading
 import traceback
 from dataclasses import dataclass
@@ -77,6 +85,12 @@ def answer(
         failure = QueryFailed("syntax", f"query syntax error: {exc}", 400)
     except QueryRefused as exc:
         failure = QueryFailed("refused", str(exc), 403)
+    except MemoryError:
+        failure = QueryFailed(
+            "memory", "the query needed more memory than a query may use and was stopped", 503
+        )
+    except RuntimeError as exc:  # pyoxigraph's evaluation errors (unknown function, …)
+        failure = QueryFailed("evaluation", f"the query cannot be evaluated: {exc}", 400)
     except (StoreError, OSError, ValueError) as exc:
         failure = QueryFailed("failed", f"the query failed: {exc}", 500)
     except Exception as exc:  # noqa: BLE001 - anything else is the server's fault: a 500
@@ -97,12 +111,48 @@ def answer(
     return Answer(body, fmt.media_type)
 
 
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> str | None:
+    """Move this process into a network namespace of its own (no interface up: it can reach no
+    host, not even the loopback). None on success, else why it could not (Linux only; as
+    non-root a user namespace is made too)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        unshare = libc.unshare
+    except (OSError, AttributeError) as exc:
+        return f"unshare() is not available: {exc}"
+    reasons = []
+    flags = [_CLONE_NEWNET] if os.geteuid() == 0 else []
+    for flag in [*flags, _CLONE_NEWUSER | _CLONE_NEWNET]:
+        if unshare(flag) == 0:
+            return None
+        reasons.append(os.strerror(ctypes.get_errno()))
+    return "unshare(CLONE_NEWNET) was refused: " + "; ".join(reasons)
+
+
+def cap_memory(megabytes: int) -> None:
+    """Cap this process's data segment (heap and anonymous mappings) at ``megabytes`` MiB."""
+    if megabytes > 0:
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def needs_network(settings: Settings) -> bool:
+    """A remote store is reached over the network, and SERVICE, when allowed, fetches."""
+    return settings.store == "remote" or settings.allow_service
+
+
 def _worker_main(settings: Settings, conn: Connection) -> None:
     """Body of a worker process: answer (query, options) messages until the pipe closes."""
     from .archive import Archive
 
+    isolation = None if needs_network(settings) else isolate_network()
+    cap_memory(settings.query_memory_mb)
     archive = Archive.open(settings, initialise=False)
-    conn.send(("ready", archive.revision))
+    conn.send(("ready", (archive.revision, isolation)))
     while True:
         try:
             message = conn.recv()
@@ -113,6 +163,8 @@ def _worker_main(settings: Settings, conn: Connection) -> None:
             result = answer(archive, *message)
         except QueryFailed as exc:
             conn.send(("error", (exc.kind, str(exc), exc.status)))
+            if exc.kind == "memory":
+                return  # a worker that ran out of memory is replaced
         else:
             conn.send(("ok", (result.body, result.media_type)))
 
@@ -122,6 +174,7 @@ class _Worker:
 
     def __init__(self, settings: Settings, wait: bool = True) -> None:
         ctx = mp.get_context("spawn")
+        self.isolation: str | None = None
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker_main, args=(settings, child), daemon=True)
         self.process.start()
@@ -132,11 +185,16 @@ class _Worker:
     def wait_ready(self) -> None:
         """Block until the worker has replayed the journal and can answer."""
         try:
-            status, _ = self.conn.recv()
+            status, (_, self.isolation) = self.conn.recv()
         except EOFError:
             status = "died"
         if status != "ready":
-            raise StoreError("a query worker failed to start")
+            raise StoreError(
+                "a query worker failed to start (is DKG_QUERY_MEMORY_MB large enough to hold "
+                "the archive?)"
+            )
+        if self.isolation is not None:
+            _log.warning("query worker keeps network access: %s", self.isolation)
 
     def kill(self) -> None:
         """Stop the process at once and reap it."""
@@ -158,6 +216,8 @@ class QueryPool:
         for worker in starting:
             worker.wait_ready()
             self._idle.put(worker)
+        # None when the workers run without network access (or need it); else why they cannot.
+        self.isolation = starting[0].isolation if starting else None
 
     def run(
         self,
@@ -190,7 +250,15 @@ class QueryPool:
             except EOFError:
                 worker.kill()
                 worker = None
-                raise QueryFailed("failed", "the query worker died; try again", 500) from None
+                raise QueryFailed(
+                    "memory",
+                    "the query worker stopped, most likely because the query needed more than "
+                    f"the {self.settings.query_memory_mb} MiB a query may use; narrow the query",
+                    503,
+                ) from None
+            if status == "error" and payload[0] == "memory":
+                worker.kill()
+                worker = None
         finally:
             if worker is not None:
                 self._idle.put(worker)

@@ -39,3 +39,36 @@ def test_the_words_alone_are_not_refused(query: str) -> None:
 
 def test_an_operator_can_allow_service() -> None:
     check("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", allow_service=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # The engine reads "<" as less-than and "#>" as a comment: a lexical guard saw an IRI.
+        "SELECT ?o WHERE { FILTER(1<2)SERVICE#>\n<http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p 1SERVICE<http://127.0.0.1:9/>{} }",
+        "PREFIX ex: <http://127.0.0.1:9/> SELECT * WHERE { ?s ?p ?o . SERVICEex:x {} }",
+        "SELECT * WHERE { OPTIONAL { SELECT * WHERE { service\tsilent\n<http://x/> {} } } }",
+    ],
+)
+def test_hidden_service_is_refused(query: str) -> None:
+    with pytest.raises(QueryRefused):
+        check(query)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "LOAD <http://127.0.0.1:9/data.ttl>",
+        "INSERT { ?s ?p ?o } WHERE { FILTER(1<2)SERVICE#>\n<http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "DELETE WHERE { ?s ?p ?o } ; load silent <http://127.0.0.1:9/>",
+    ],
+)
+def test_fetching_updates_are_refused(update: str) -> None:
+    with pytest.raises(QueryRefused):
+        check(update, update=True)
+
+
+def test_nesting_is_refused_before_parsing() -> None:
+    with pytest.raises(QueryRefused, match="nested more than 64"):
+        check("SELECT * WHERE " + "{" * 10_000 + "}" * 10_000, max_depth=64)

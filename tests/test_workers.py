@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
 import threading
+from dataclasses import replace
 
 import pytest
 
-from dialogue_kg.workers import QueryFailed, answer
+from dialogue_kg.workers import QueryFailed, QueryPool, answer
+
+from .helpers.listener import Listener
 
 
 @pytest.mark.parametrize(
@@ -40,3 +44,52 @@ def test_a_failed_query_leaves_nothing_for_another_thread_to_free(small, query, 
         sys.unraisablehook = previous
     assert len(failures) == 1 and failures[0].__context__ is None
     assert unraisable == []
+
+
+FETCH = """
+import sys
+import pyoxigraph as ox
+from dialogue_kg.workers import isolate_network
+if sys.argv[2] == "isolated":
+    assert isolate_network() is None, "no network namespace"
+query = "SELECT * WHERE { SERVICE <http://127.0.0.1:%s/> { ?s ?p ?o } }" % sys.argv[1]
+try:
+    list(ox.Store().query(query))
+except Exception as exc:
+    print(type(exc).__name__, exc)
+"""
+
+
+@pytest.mark.parametrize(("mode", "connections"), [("isolated", 0), ("open", 1)])
+def test_an_isolated_process_reaches_no_host(mode: str, connections: int) -> None:
+    """The workers' second barrier: the engine itself fetching SERVICE (no guard in the way)
+    reaches nothing once the process has its own network namespace."""
+    listener = Listener()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", FETCH, str(listener.port), mode],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        listener.close()
+    assert done.returncode == 0, done.stderr
+    assert listener.connections == connections
+
+
+HUNGRY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+
+
+@pytest.mark.server
+def test_a_query_over_the_memory_cap_is_stopped_and_its_worker_replaced(small) -> None:
+    settings = replace(small.settings, query_memory_mb=300)
+    pool = QueryPool(settings, 1, timeout=60, max_bytes=1 << 20)
+    try:
+        assert pool.isolation is None  # the workers run without network access
+        with pytest.raises(QueryFailed, match="more than the 300 MiB") as failed:
+            pool.run(HUNGRY)
+        assert failed.value.status == 503
+        assert pool.run("ASK {}").body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()

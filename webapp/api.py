@@ -142,6 +142,7 @@ def post_changeset() -> Response:
             sources=sources,
             comment=comment,
             name="request body",
+            max_depth=archive.settings.max_nesting,
         )
         records = archive.commit(
             changesets, agent=current_user.agent_iri, expected_head=expected_head()

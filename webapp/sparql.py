@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dialogue_kg.accounts import ROLES
+from dialogue_kg.config import Settings
+from dialogue_kg.limits import ShapeError, scan_sparql
 from dialogue_kg.protocol import (
     ProtocolError,
     candidates,
@@ -48,6 +55,56 @@ def _text(status: int, message: str) -> Response:
     return Response(message.rstrip() + "\n", status, mimetype="text/plain")
 
 
+class ClientSlots:
+    """How many queries each client address is running; at most ``limit`` at once (0: no
+    limit), so that one client cannot hold every query worker."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._running: Counter[str] = Counter()
+
+    @contextmanager
+    def slot(self, client: str) -> Iterator[bool]:
+        """Take one of ``client``'s slots for the block; yields False when none is free."""
+        with self._lock:
+            free = self.limit <= 0 or self._running[client] < self.limit
+            if free:
+                self._running[client] += 1
+        try:
+            yield free
+        finally:
+            if free:
+                with self._lock:
+                    self._running[client] -= 1
+                    if not self._running[client]:
+                        del self._running[client]
+
+
+_slots_lock = threading.Lock()
+
+
+def _client_slots(settings: Settings) -> ClientSlots:
+    with _slots_lock:
+        return current_app.extensions.setdefault(
+            "sparql_client_slots", ClientSlots(settings.queries_per_client)
+        )
+
+
+def _check_shape(text: str, settings: Settings, what: str) -> None:
+    """Refuse text too long or nested too deep before any parser sees it."""
+    if len(text.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
+        raise ProtocolError(
+            413,
+            f"{what} is longer than the limit of {settings.max_query_bytes} bytes "
+            "(setting DKG_MAX_QUERY_BYTES)",
+        )
+    try:
+        scan_sparql(text, settings.max_nesting, what)
+    except ShapeError as exc:
+        raise ProtocolError(400, str(exc)) from None
+
+
 def _wants_page() -> bool:
     """True when the client prefers HTML to every RDF format (a browser following the menu's
     link); tools that send ``*/*`` or an RDF type get the service description."""
@@ -87,14 +144,24 @@ def sparql() -> Response:
             "format_param": request.values.getlist("format"),
             "accept": request.headers.get("Accept"),
         }
-        pool = current_app.extensions.get("query_pool")
-        if pool is not None:
-            found = pool.run(req.query, **options)
-        else:
-            archive = get_archive()
-            found = answer(
-                archive, req.query, max_bytes=archive.settings.max_result_bytes, **options
-            )
+        settings = get_archive().settings
+        _check_shape(req.query, settings, "the query")
+        with _client_slots(settings).slot(request.remote_addr or "") as free:
+            if not free:
+                response = _text(
+                    429,
+                    f"this client already runs {settings.queries_per_client} SPARQL "
+                    "quer(y/ies) at once (setting DKG_QUERIES_PER_CLIENT); wait for it to finish",
+                )
+                response.headers["Retry-After"] = "5"
+                return response
+            pool = current_app.extensions.get("query_pool")
+            if pool is not None:
+                found = pool.run(req.query, **options)
+            else:
+                found = answer(
+                    get_archive(), req.query, max_bytes=settings.max_result_bytes, **options
+                )
         return Response(found.body, 200, mimetype=found.media_type)
     except ProtocolError as exc:
         return _text(exc.status, str(exc))
@@ -134,6 +201,7 @@ def _update(update: str) -> Response:
     if current_user.role not in ROLES:
         return _text(403, "only archivists and editors may update the archive")
     require_csrf()
+    _check_shape(update, get_archive().settings, "the update")
     sources, comment = sources_and_comment()
     try:
         records = run_update(

@@ -28,13 +28,18 @@ def limited(settings):
         app.extensions["query_pool"].close()
 
 
+OTHER_CLIENT = {"REMOTE_ADDR": "127.0.0.2"}
+
+
 @pytest.mark.server
 def test_hostile_query_is_cut_off_while_others_are_answered(limited) -> None:
     client = limited.test_client()
     hostile: dict = {}
 
     def run_hostile() -> None:
-        hostile["response"] = client.get("/sparql", query_string={"query": HOSTILE})
+        hostile["response"] = limited.test_client().get(
+            "/sparql", query_string={"query": HOSTILE}, environ_base=OTHER_CLIENT
+        )
 
     thread = threading.Thread(target=run_hostile)
     thread.start()
@@ -76,3 +81,62 @@ def test_workers_see_new_change_sets_and_negotiate(limited) -> None:
     assert bad.status_code == 400 and "syntax error" in bad.get_data(as_text=True)
     service = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
     assert client.get("/sparql", query_string={"query": service}).status_code == 403
+
+
+@pytest.mark.server
+def test_one_client_runs_one_query_at_a_time(limited) -> None:
+    """Two heavy queries from one address: the second gets 429 at once, and another client's
+    query is answered meanwhile by the worker left free."""
+    first: dict = {}
+    started = threading.Event()
+
+    def run_first() -> None:
+        started.set()
+        first["response"] = limited.test_client().get("/sparql", query_string={"query": HOSTILE})
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    started.wait()
+    client = limited.test_client()
+    for _ in range(50):  # until the first query holds its slot
+        second = client.get("/sparql", query_string={"query": HOSTILE})
+        if second.status_code == 429:
+            break
+    assert second.status_code == 429
+    assert second.headers["Retry-After"] == "5"
+    assert "DKG_QUERIES_PER_CLIENT" in second.get_data(as_text=True)
+    other = client.get("/sparql", query_string={"query": "ASK {}"}, environ_base=OTHER_CLIENT)
+    assert other.status_code == 200 and thread.is_alive()
+    thread.join(60)
+    assert first["response"].status_code == 503  # cut off at the time limit
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("default-graph-uri", "not an IRI"),
+        ("default-graph-uri", "relative/path"),
+        ("named-graph-uri", "http://example.org/a b"),
+        ("named-graph-uri", ""),
+    ],
+)
+def test_a_graph_that_is_not_an_iri_is_a_400(client, param: str, value: str) -> None:
+    response = client.get("/sparql", query_string={"query": "ASK {}", param: value})
+    assert response.status_code == 400
+    assert f"{param} " in response.get_data(as_text=True)
+    assert "is not an IRI" in response.get_data(as_text=True)
+
+
+def test_an_unknown_function_is_a_400(client) -> None:
+    response = client.get("/sparql", query_string={"query": "SELECT (<urn:x>(1) AS ?x) {}"})
+    assert response.status_code == 400
+    assert "urn:x" in response.get_data(as_text=True)
+
+
+def test_deep_nesting_is_a_400_before_parsing(client) -> None:
+    deep = "SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }"
+    response = client.post("/sparql", data={"query": deep})
+    assert response.status_code == 400
+    assert "nested more than 100 levels" in response.get_data(as_text=True)
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200

@@ -1,0 +1,138 @@
+"""Input shape limits: nesting is measured before any parser sees the input, under every reading
+of the text, quickly, and what is refused is refused with a clear message."""
+
+from __future__ import annotations
+
+import time
+
+import pyoxigraph as ox
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dialogue_kg.limits import ShapeError, check_json, check_rdf, check_xml, check_yaml, scan_sparql
+
+DEEP = 10_000
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY a "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">
+ <!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+ <!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+ <!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+ <!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+ <!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+         xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">
+ <rdf:Description rdf:about="https://example.org/x"><rdfs:label>&f;</rdfs:label></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { FILTER(" + "(" * DEEP + "1" + ")" * DEEP + ") }",
+        "SELECT * WHERE " + "{" * DEEP + "}" * DEEP,
+        "INSERT DATA { <urn:a> <urn:b> " + "(" * DEEP + ")" * DEEP + " }",
+        "SELECT * WHERE { " + "<< " * DEEP + "}",
+    ],
+)
+def test_deep_sparql_is_refused_quickly(text: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(ShapeError, match="nested more than 100 levels"):
+        scan_sparql(text)
+    assert time.monotonic() - start < 1
+
+
+def test_nesting_up_to_the_limit_is_accepted() -> None:
+    text = "SELECT * WHERE { FILTER(" + "(" * 97 + "1" + ")" * 97 + ") }"
+    assert scan_sparql(text).depth == 99
+    ox.Store().query(text)  # and the engine agrees it is a query
+
+
+@pytest.mark.parametrize(
+    "hider",
+    [
+        # The engine reads "<" as less-than and "#" as a comment; a lexer that took <…#> for an
+        # IRI would then open a long string and miss every bracket after it.
+        "FILTER(1<ex:x#> '''\n",
+        # A long string whose invalid escape makes the engine fall back to "" and a short string.
+        'VALUES ?v { """ " ',
+        "# a comment\n",
+        "FILTER(?a<'>' ",
+    ],
+)
+def test_no_reading_of_the_text_hides_nesting(hider: str) -> None:
+    text = "PREFIX ex: <urn:ex:> SELECT * WHERE { " + hider + "(" * 150 + "1" + ")" * 150
+    with pytest.raises(ShapeError):
+        scan_sparql(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?s ?p "((((((((((" }',
+        "SELECT * WHERE { ?s ?p ?o } # " + "(" * 500,
+        "SELECT * WHERE { ?s ?p '''" + "{" * 500 + "''' }",
+    ],
+)
+def test_brackets_in_strings_and_comments_do_not_count(text: str) -> None:
+    assert scan_sparql(text).depth <= 2
+
+
+@given(
+    st.lists(st.sampled_from(["(", ")", "{", "}", "[", "]", " ", "1", "?x", '"a"']), max_size=60)
+)
+@settings(max_examples=200, deadline=None)
+def test_the_depth_is_never_below_the_brackets_in_plain_code(tokens: list[str]) -> None:
+    """With no string, IRI or comment, the measured depth is exactly the brackets' depth."""
+    text = "".join(tokens)
+    depth = deepest = 0
+    for char in text.replace('"a"', ""):
+        if char in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")}]":
+            depth = max(depth - 1, 0)
+    assert scan_sparql(text, max_depth=1000).depth == deepest
+
+
+def test_deep_json_ld_is_refused_without_recursion() -> None:
+    data = b'{"@id": "urn:a", "urn:p": ' + b'{"urn:q": ' * DEEP + b"1" + b"}" * DEEP + b"}"
+    with pytest.raises(ShapeError, match="nested more than 100"):
+        check_json(data)
+    check_json(b'{"@context": {"a": "urn:a"}, "a": ["[{", "}]"]}')
+
+
+def test_billion_laughs_is_refused_at_once() -> None:
+    start = time.monotonic()
+    with pytest.raises(ShapeError, match="DOCTYPE or ENTITY"):
+        check_rdf(BILLION_LAUGHS, "RdfFormat.RDF_XML")
+    assert time.monotonic() - start < 0.5
+    assert len(BILLION_LAUGHS) < 2048
+
+
+def test_deep_rdf_xml_is_refused() -> None:
+    body = b"<rdf:Description>" * DEEP + b"</rdf:Description>" * DEEP
+    data = (
+        b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">' + body + b"</rdf:RDF>"
+    )
+    with pytest.raises(ShapeError, match="nested more than"):
+        check_xml(data)
+
+
+def test_deep_turtle_is_refused() -> None:
+    data = b"<urn:a> <urn:b> " + b"( " * DEEP + b")" * DEEP + b" ."
+    with pytest.raises(ShapeError):
+        check_rdf(data, "Turtle")
+    check_rdf(b"<urn:a> <urn:b> ( 1 2 [ <urn:c> 3 ] ) .", "Turtle")
+
+
+def test_deep_yaml_is_refused_before_it_is_built() -> None:
+    with pytest.raises(ShapeError, match="nested more than 100"):
+        check_yaml("[" * DEEP + "]" * DEEP)
+    with pytest.raises(ShapeError):
+        check_yaml("".join("  " * i + "- \n" for i in range(300)) + "  " * 300 + "- x\n")
+    check_yaml("meetings:\n  - title: a\n    date: 2024-01-01\n")
