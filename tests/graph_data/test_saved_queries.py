@@ -331,7 +331,9 @@ def test_labels_missing_in_albanian_and_in_serbian(curated: Archive) -> None:
     cyrillic = {
         r["record"] for r in answer(curated, "labels-missing-a-language", language="sr-Cyrl")
     }
-    assert ID + "agreement/justice-2015" in cyrillic
+    # Agreements carry their Serbian labels in both scripts; meetings not yet.
+    assert ID + "agreement/justice-2015" not in cyrillic
+    assert ID + "meeting/technical-dialogue-2011-03-08" in cyrillic
 
 
 def test_translation_coverage(curated: Archive) -> None:
@@ -340,6 +342,9 @@ def test_translation_coverage(curated: Archive) -> None:
     assert (found["Topic"]["albanian"], found["Topic"]["serbian_latin"]) == ("27", "27")
     assert found["Agreement"]["records"] == found["Agreement"]["english"] == "34"
     assert found["Agreement"]["albanian"] == "30"
+    # The Serbian labels of topics and agreements are given in both scripts.
+    assert found["Topic"]["serbian_cyrillic"] == "27"
+    assert found["Agreement"]["serbian_cyrillic"] == found["Agreement"]["serbian_latin"]
 
 
 def test_agreements_without_implementation_record(curated: Archive) -> None:
