@@ -48,7 +48,7 @@ SCHEMA_VERSION = "2"
 REBUILD_ABOVE = 50_000
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
-CANDIDATES = 300
+CANDIDATES = 150
 # A query matching more resources than this ranks only the first this many in the index's order
 # (stored primary kinds first, shortest names first): bm25 costs about a microsecond a match, and
 # a word that common is ranked by how closely a name fits it anyway.
@@ -62,6 +62,8 @@ _WORD = re.compile(r"[^\W_]+")
 
 def fold(text: str) -> str:
     """``text`` as search compares it: Latin script, no diacritics, lower case."""
+    if text.isascii():
+        return text.casefold()
     text = to_latin(text).translate(_EXTRA)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
