@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pyvis.edge import Edge
 from pyvis.network import Network
 
+from .addresses import page_path
 from .archive import Archive
 from .labels import labels, local_name
 from .layout import seed_layout
@@ -164,28 +165,23 @@ def is_iri(text: str) -> bool:
     return bool(_IRI.match(text))
 
 
-def page_path(iri: str) -> str | None:
-    """The path of a resource's page in this app (``/id/…``), for the archive's own IRIs."""
-    if iri.startswith(DEFAULT_BASE):
-        return "/" + iri[len(DEFAULT_BASE) :]
-    return None
-
-
 PHYSICS_MAX_NODES = 500
 
 
 def network_options(size: int) -> dict:
-    """vis-network options that keep the layout bounded: from the seed layout, 60 Barnes-Hut
+    """vis-network options that keep the layout bounded: from the seed layout, 100 Barnes-Hut
     iterations up to 300 nodes and 30 up to PHYSICS_MAX_NODES, none above (the seed layout is
     drawn as it is); no improved layout (Kamada-Kawai: slow, and fails on these graphs);
     straight edges, without arrow heads above PHYSICS_MAX_NODES (drawing them is slow); the page
-    switches physics off once stabilised."""
+    switches physics off once stabilised; names are drawn by the page, not by vis-network."""
     physics = size <= PHYSICS_MAX_NODES
-    iterations = 60 if size <= 300 else 30
+    iterations = 100 if size <= 300 else 30
     return {
         "autoResize": True,
         "groups": {c.key: {"shape": c.shape, "color": c.colour} for c in NODE_CLASSES},
-        "nodes": {"size": 14, "font": {"size": 13}, "scaling": {"label": {"drawThreshold": 7}}},
+        # The page draws the names itself (by importance, without overlap); vis-network's own
+        # labels are kept tiny and never drawn, so they neither tangle nor widen the fit.
+        "nodes": {"size": 14, "font": {"size": 1}, "scaling": {"label": {"drawThreshold": 1000}}},
         "edges": {
             "arrows": {"to": {"enabled": physics, "scaleFactor": 0.5}},
             "color": {"color": "#9aa5b1", "highlight": "#0b4f8a"},
@@ -199,11 +195,12 @@ def network_options(size: int) -> dict:
             "solver": "barnesHut",
             "barnesHut": {
                 "theta": 0.7,
-                "gravitationalConstant": -4000,
-                "springLength": 110,
+                "gravitationalConstant": -8000,
+                "centralGravity": 0.15,
+                "springLength": 160,
                 "springConstant": 0.04,
                 "damping": 0.3,
-                "avoidOverlap": 0.1,
+                "avoidOverlap": 0.4,
             },
             "minVelocity": 1.0,
             "stabilization": {"enabled": physics, "iterations": iterations, "updateInterval": 50},

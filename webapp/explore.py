@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 
@@ -20,6 +21,34 @@ bp = Blueprint("explore", __name__, url_prefix="/explore")
 
 DEFAULT_LIMIT = 5000
 MAX_LIMIT = 20000
+
+
+def _polygon(points: list[tuple[float, float]]) -> str:
+    """SVG polygon points in the legend's 16×16 box (centre 8,8)."""
+    return " ".join(f"{8 + x:.2f},{8 + y:.2f}" for x, y in points)
+
+
+def _regular(count: int, radius: float, start: float, inner: float | None = None) -> str:
+    """A regular polygon (or a star, with ``inner``) as vis-network draws it."""
+    step = 2 * math.pi / count
+    return _polygon(
+        [
+            (r * math.cos(start + i * step), r * math.sin(start + i * step))
+            for i in range(count)
+            for r in [inner if inner is not None and i % 2 else radius]
+        ]
+    )
+
+
+# The legend draws each class with the shape vis-network draws it with (webapp/static/explore.js
+# keeps the canvas and these in step through NODE_CLASSES; "dot" and "square" are SVG circle/rect).
+SHAPE_POINTS = {
+    "diamond": _polygon([(0, -7), (7, 0), (0, 7), (-7, 0)]),
+    "triangle": _polygon([(0, -6.5), (6.5, 5.5), (-6.5, 5.5)]),
+    "triangleDown": _polygon([(-6.5, -5.5), (6.5, -5.5), (0, 6.5)]),
+    "star": _regular(10, 7.5, -math.pi / 2, inner=3),
+    "hexagon": _regular(6, 7, 0),
+}
 
 
 def _class_names() -> dict[str, str]:
@@ -55,6 +84,8 @@ def _strings() -> dict[str, str]:
         "loading": _("Loading the graph…"),
         "failed": _("The graph could not be loaded."),
         "added": _("%(n)s nodes added", n="{n}"),
+        "showInGraph": _("Show in the graph"),
+        "links": _("links"),
         "sides": {
             "pristina": _("Pristina"),
             "belgrade": _("Belgrade"),
@@ -143,6 +174,7 @@ def explore():  # noqa: ANN201
     return render_template(
         "explore.html",
         classes=NODE_CLASSES,
+        shape_points=SHAPE_POINTS,
         class_names=_class_names(),
         topics=sorted(((topic_names.get(t, t), t) for t in topics), key=lambda x: x[0].lower()),
         first_year=int(dates[0][:4]) if dates else None,

@@ -3,8 +3,6 @@ and the YASGUI workbench pointed at /sparql with the catalogue beside it."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Response,
@@ -15,15 +13,17 @@ from flask import (
     request,
     url_for,
 )
-from werkzeug.exceptions import HTTPException
+from flask_babel import gettext as _
 
 from dialogue_kg import queries
+from dialogue_kg.addresses import names_like, page_prefixes, resolve
 from dialogue_kg.formats import RDF_FORMATS, RESULT_FORMATS
 from dialogue_kg.result_table import from_sparql_json
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.workers import Answer, QueryFailed, answer
 
 from . import get_archive, wants_json
+from .i18n import current_language
 
 bp = Blueprint("queries", __name__)
 
@@ -40,9 +40,24 @@ def _saved(name: str) -> queries.SavedQuery:
 
 
 def _values(saved: queries.SavedQuery) -> dict[str, str]:
-    """The parameter values given in the URL (only those the query declares)."""
-    names = {p.name for p in saved.parameters} - _RESERVED
-    return {k: v for k, v in request.args.items() if k in names and v.strip()}
+    """The parameter values given in the URL (only those the query declares). A resource may
+    be named by its IRI, the address of its page here, a prefixed name or its exact name; the
+    value bound is its IRI (a name nothing matches is left as typed, and refused by bind)."""
+    params = {p.name: p for p in saved.parameters if p.name not in _RESERVED}
+    values = {k: v for k, v in request.args.items() if k in params and v.strip()}
+    for name, value in values.items():
+        if params[name].is_iri:
+            found = resolve(get_archive(), value, like=params[name].default_value)
+            values[name] = found or value
+    return values
+
+
+def _choices(saved: queries.SavedQuery) -> dict[str, list[str]]:
+    """For each IRI parameter, the names of the resources of its default's kind (to pick)."""
+    archive, lang = get_archive(), current_language()
+    return {
+        p.name: names_like(archive, p.default_value, lang) for p in saved.parameters if p.is_iri
+    }
 
 
 def _run(text: str, format_param: str | None, accept: str | None) -> Answer:
@@ -86,19 +101,6 @@ def catalogue():  # noqa: ANN201
     return render_template("queries/catalogue.html", saved=saved)
 
 
-def _local_link(iri: str) -> str | None:
-    """The app's own page for an IRI under the archive's base IRI, if the app has one."""
-    base = get_archive().settings.base_iri
-    if not iri.startswith(base):
-        return None
-    path = urlsplit(iri).path
-    try:
-        current_app.url_map.bind("localhost").match(path, method="GET")
-    except HTTPException:
-        return None
-    return path
-
-
 @bp.get("/queries/<name>")
 def show(name: str):  # noqa: ANN201
     """Run one saved query (with any parameters from the URL) and show its answer as a table;
@@ -140,7 +142,7 @@ def show(name: str):  # noqa: ANN201
         text=text,
         table=table,
         graph=graph,
-        link=_local_link,
+        choices=_choices(saved),
     )
 
 
@@ -155,8 +157,17 @@ def workbench():  # noqa: ANN201
             chosen = {"name": saved.name, "text": saved.bind(_values(saved))}
         except ValueError as exc:
             abort(400, description=str(exc))
+    root = request.script_root
     config = {
         "endpoint": url_for("sparql.sparql"),
+        # IRI prefix → path of the pages here (dialogue_kg.addresses): result links stay local.
+        "pages": [[iri, root + path] for iri, path in page_prefixes(get_archive().minter)],
+        "labels": {
+            "editor": _("SPARQL query"),
+            "endpoint": _("Endpoint"),
+            "filter": _("Filter the results"),
+            "tabName": _("Name of the tab"),
+        },
         "saved": chosen,
         "catalogue": [
             {"name": q.name, "title": q.title, "text": q.text} for q in queries.catalogue()

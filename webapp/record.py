@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from dialogue_kg import editing
+from dialogue_kg.addresses import page_path
 from dialogue_kg.archive import ConflictError, InputError, ValidationError
 from dialogue_kg.labels import labels
 from dialogue_kg.namespaces import DKG
@@ -164,9 +165,8 @@ def _lines(rec: Any, marker: bytes) -> list[str]:
 
 
 def _page_path(iri: str) -> str | None:
-    """The path of a record's page on this site (the app serves every IRI at its own path)."""
-    base = get_archive().minter.base
-    return "/" + iri[len(base) :].lstrip("/") if iri.startswith(base) else None
+    """The path of a record's page on this site (the one mapping: dialogue_kg.addresses)."""
+    return page_path(iri, get_archive().minter)
 
 
 def _most_specific_first(classes: list[str]) -> list[str]:

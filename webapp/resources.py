@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime
-from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import (
@@ -21,6 +20,7 @@ from flask import (
 from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
+from dialogue_kg.addresses import page_path
 from dialogue_kg.agreement import agreement_view
 from dialogue_kg.describe import DEFAULT_BASE, Description, Node, describe, label_map, node_of
 from dialogue_kg.formats import RDF_FORMATS, Format
@@ -47,28 +47,14 @@ BY_EXTENSION: dict[str, Format] = {f.extension: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE: dict[str, Format] = {f.media_type: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE["application/json"] = BY_EXTENSION["jsonld"]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-# Namespaces the archive serves pages for: (IRI prefix, path here).
-LOCAL = ((DEFAULT_BASE + "id/", "/id/"), (DEFAULT_BASE + "topic/", "/topic/"))
-_SAFE = "/:@!$&'()*+,;=-._~"
 
 
 @bp.app_template_global()
 def iri_href(iri: str) -> str | None:
     """This app's URL for an IRI it describes (resources, topics, change sets, agents), else
-    None."""
-    # String work rather than url_for: a resource page links hundreds of IRIs.
-    root = request.script_root
-    for prefix, path in LOCAL:
-        if iri.startswith(prefix) and len(iri) > len(prefix):
-            return f"{root}{path}{quote(iri[len(prefix) :], safe=_SAFE)}"
-    minter = get_archive().minter
-    revision = minter.revision_of(iri)
-    if revision is not None:
-        return f"{root}/changeset/{revision}"
-    name = minter.agent_name(iri)
-    if name is not None:
-        return f"{root}/agent/{quote(name, safe=_SAFE)}"
-    return None
+    None: :func:`dialogue_kg.addresses.page_path` under the app's root."""
+    path = page_path(iri, get_archive().minter)
+    return request.script_root + path if path else None
 
 
 @bp.app_template_global()

@@ -105,6 +105,33 @@ def test_result_formats_delegate_to_the_endpoint_machinery(client) -> None:
     assert wrong.status_code == 406 and "does not fit" in wrong.text
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        ID + "person/hashim-thaci",
+        "http://localhost/id/person/hashim-thaci",
+        "/id/person/hashim-thaci",
+        "id:person/hashim-thaci",
+        "Hashim Thaçi",
+    ],
+)
+def test_a_parameter_takes_a_page_address_a_prefixed_name_or_a_name(client, given) -> None:
+    expected = client.get(
+        "/queries/co-participants-of-an-actor",
+        query_string={"actor": ID + "person/hashim-thaci", "format": "json"},
+    ).get_json()["results"]["bindings"]
+    assert expected
+    found = client.get(
+        "/queries/co-participants-of-an-actor", query_string={"actor": given, "format": "json"}
+    ).get_json()["results"]["bindings"]
+    assert found == expected
+    page = client.get("/queries/co-participants-of-an-actor", query_string={"actor": given})
+    html = page.get_data(as_text=True)
+    # Names to pick from, and the links of the answer go to this site's pages.
+    assert '<datalist id="param-actor-names">' in html and '<option value="Hashim Thaçi">' in html
+    assert 'href="/id/person/' in html and 'href="https://w3id.org/dialogue-kg/id/' not in html
+
+
 def test_bad_parameters_and_names_are_clear_errors(client) -> None:
     hostile = "<script>alert(1)</script>"
     page = client.get("/queries/implementation-assessments", query_string={"agreement": hostile})

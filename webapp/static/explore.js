@@ -14,6 +14,8 @@
     edges: null,
     ready: false,
     isShown: (id) => visible.has(id),
+    classNames: config.classNames,
+    strings: config.strings,
   });
 
   const form = document.getElementById("explore-controls");
@@ -28,7 +30,7 @@
   const listWrap = document.getElementById("node-list-wrap");
   const listBody = document.querySelector("#node-list tbody");
 
-  const adjacency = new Map();
+  const adjacency = (api.adjacency = new Map());
   let visible = new Set();
   // The network sees views of the data: filtered-out nodes and edges are not in it at all, so
   // vis-network neither lays them out nor draws them.
@@ -130,6 +132,7 @@
     edgeView.refresh();
     say(fmt(S.visible, { n: visible.size, total: api.nodes.length }));
     if (listWrap.open) renderList();
+    container.dispatchEvent(new CustomEvent("dkg:filtered"));
   }
 
   function renderList() {
@@ -146,6 +149,9 @@
       tr.appendChild(name);
       tr.appendChild(el("td", config.classNames[n.group] || n.group));
       tr.appendChild(el("td", n.date || "—"));
+      const show = document.createElement("td");
+      show.appendChild(el("button", S.showInGraph, { type: "button", "data-node": n.id }));
+      tr.appendChild(show);
       fragment.appendChild(tr);
     }
     listBody.replaceChildren(fragment);
@@ -245,6 +251,8 @@
     panelBody.replaceChildren(body);
     document.getElementById("panel").dataset.iri = id;
   }
+
+  api.openPanel = openPanel;
 
   // ---- neighbourhood ------------------------------------------------------------------------
 
@@ -386,6 +394,7 @@
       network.setOptions({ physics: { enabled: false } });
       api.timings.stable = performance.now();
       if (physics) keepPositions(Object.keys(network.getPositions()));
+      container.dispatchEvent(new CustomEvent("dkg:settled"));
     };
     const physics = data.options.physics && data.options.physics.enabled !== false;
     network.once("afterDrawing", () => {
@@ -404,6 +413,7 @@
       if (params.nodes.length) openPanel(params.nodes[0]);
     });
     network.on("dragEnd", (params) => keepPositions(params.nodes));
+    container.dispatchEvent(new CustomEvent("dkg:network"));
     network.setData({ nodes: nodeView, edges: edgeView });
     api.timings.setData = performance.now();
 
@@ -428,11 +438,11 @@
     if (query.trim()) find(query);
     else applyFilters();
   });
+  // The date and the slider sit under the graph, outside the form's element (form="…").
+  asOf.addEventListener("change", () => {
+    if (asOf.value) setDate(asOf.value, false);
+  });
   form.addEventListener("change", (event) => {
-    if (event.target === asOf) {
-      if (asOf.value) setDate(asOf.value, false);
-      return;
-    }
     if (event.target.id !== "search" && event.target !== slider) applyFilters();
   });
   form.addEventListener("reset", () => {

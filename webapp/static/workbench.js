@@ -41,6 +41,44 @@
 
   if (config.saved) open(config.saved.name, config.saved.text);
 
+  // Result links to the archive's own resources open their pages here, in the same tab (YASR
+  // links every IRI to itself, and w3id.org would lead away from this copy of the archive).
+  function localise(link) {
+    const iri = link.getAttribute("href") || "";
+    for (const [prefix, path] of config.pages) {
+      if (iri.startsWith(prefix) && iri.length > prefix.length) {
+        const rest = iri.slice(prefix.length);
+        if (path.endsWith("/changeset/") && !/^\d+$/.test(rest)) return;
+        link.setAttribute("href", path + rest.split("/").map(encodeURIComponent).join("/"));
+        link.removeAttribute("target");
+        link.removeAttribute("rel");
+        return;
+      }
+    }
+  }
+  // YASGUI's markup mended for assistive technology: its editor, endpoint and filter fields get
+  // names, and its "add a tab" button leaves the tab list (a tab list holds only tabs).
+  function mend() {
+    host.querySelectorAll(".yasr a[href^='http']").forEach(localise);
+    for (const [selector, name] of [
+      [".CodeMirror textarea", config.labels.editor],
+      [".autocomplete", config.labels.endpoint],
+      [".yasr .tableFilter, .yasr input[type=search]", config.labels.filter],
+      [".tabsList input[type=text]", config.labels.tabName],
+    ]) {
+      host.querySelectorAll(selector).forEach((el) => {
+        if (!el.hasAttribute("aria-label")) el.setAttribute("aria-label", name);
+      });
+    }
+    host.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach((el) => el.setAttribute("tabindex", "0"));
+    host.querySelectorAll(".tabsList > div:has(> .addTab)").forEach((wrap) => {
+      wrap.parentElement.after(wrap);
+      wrap.classList.add("add-tab");
+    });
+  }
+  mend();
+  new MutationObserver(mend).observe(host, { childList: true, subtree: true });
+
   document.querySelectorAll("[data-saved]").forEach((link) => {
     link.addEventListener("click", (event) => {
       const item = byName.get(link.dataset.saved);
