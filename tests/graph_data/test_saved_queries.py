@@ -322,7 +322,8 @@ def test_every_record_cites_a_source(curated: Archive) -> None:
 def test_labels_missing_in_albanian_and_in_serbian(curated: Archive) -> None:
     albanian = answer(curated, "labels-missing-a-language")
     missing = {r["record"] for r in albanian}
-    assert ID + "meeting/technical-dialogue-2011-03-08" in missing
+    assert ID + "meeting/technical-dialogue-2011-03-08" not in missing  # has an Albanian label
+    assert ID + "event/justice-integration-2017-10-24" in missing
     assert ID + "agreement/justice-2015" not in missing  # has an Albanian label
     assert not any("/source/" in r for r in missing)
     serbian = {r["record"] for r in answer(curated, "labels-missing-a-language", language="sr")}
@@ -331,9 +332,10 @@ def test_labels_missing_in_albanian_and_in_serbian(curated: Archive) -> None:
     cyrillic = {
         r["record"] for r in answer(curated, "labels-missing-a-language", language="sr-Cyrl")
     }
-    # Agreements carry their Serbian labels in both scripts; meetings not yet.
+    # Agreements and meetings carry their Serbian labels in both scripts; events not yet.
     assert ID + "agreement/justice-2015" not in cyrillic
-    assert ID + "meeting/technical-dialogue-2011-03-08" in cyrillic
+    assert ID + "meeting/technical-dialogue-2011-03-08" not in cyrillic
+    assert ID + "event/justice-integration-2017-10-24" in cyrillic
 
 
 def test_translation_coverage(curated: Archive) -> None:
@@ -341,7 +343,11 @@ def test_translation_coverage(curated: Archive) -> None:
     assert "Change set" not in found
     assert (found["Topic"]["albanian"], found["Topic"]["serbian_latin"]) == ("27", "27")
     assert found["Agreement"]["records"] == found["Agreement"]["english"] == "34"
-    assert found["Agreement"]["albanian"] == "30"
+    # Agreements and meetings are labelled in all four languages.
+    for kind in ("Agreement", "Meeting"):
+        row = found[kind]
+        assert row["records"] == row["albanian"] == row["serbian_latin"] == row["serbian_cyrillic"]
+    assert found["Meeting"]["records"] == "57"
     # The Serbian labels of topics and agreements are given in both scripts.
     assert found["Topic"]["serbian_cyrillic"] == "27"
     assert found["Agreement"]["serbian_cyrillic"] == found["Agreement"]["serbian_latin"]
