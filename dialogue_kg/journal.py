@@ -57,6 +57,8 @@ _END = b"\nTC .\n"
 _TX = b"\nTX .\n"
 _HEADER_LINE = re.compile(rb"H ([a-z]+) (.+) \.")
 _CONTROL = re.compile(rb"[\x00-\x1f\x7f]")
+_NOT_A_STATEMENT = re.compile(rb"^(?![AD] )", re.MULTILINE)
+_STATEMENT_TAG = re.compile(rb"^[AD] ", re.MULTILINE)
 # Everything but printable ASCII other than '"' and '\' is escaped in a literal; only non-ASCII
 # needs escaping in an IRI (a valid IRI holds no ASCII control, space, '"', '<', '>' or '\').
 _LITERAL_ESCAPES = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
@@ -382,18 +384,14 @@ def _torn_problem(tail: bytes) -> tuple[int, str] | None:
     """Where (offset in ``tail``) and why ``tail`` is not the beginning of a valid record; None
     when it is one (a write cut short). Complete lines are checked in full, the last, unfinished
     one for what it can still become."""
-    lines = tail.split(b"\n")
-    last = lines.pop()
-    pos, in_body, statements = 0, False, []
-    for n, line in enumerate(lines):
+    cut = tail.rfind(b"\n") + 1  # the unfinished last line starts here
+    last, pos, in_body = tail[cut:], 0, False
+    while pos < cut and not in_body:
+        end = tail.index(b"\n", pos)
+        line = tail[pos:end]
         problem = None
-        if n == 0 and not line.startswith(b"H id "):
+        if pos == 0 and not line.startswith(b"H id "):
             problem = "does not begin with an 'H id' line"
-        elif in_body:
-            if line[:2] in (b"A ", b"D "):
-                statements.append((pos, line[2:]))
-            else:
-                problem = f"bad statement line {_show(line.decode('utf-8', 'replace'))}"
         elif line == b"TX .":
             in_body = True
         else:
@@ -406,14 +404,19 @@ def _torn_problem(tail: bytes) -> tuple[int, str] | None:
                 problem = f"bad header line {_show(line.decode('utf-8', 'replace'))}"
         if problem:
             return pos, problem
-        pos += len(line) + 1
-    for at, line in statements:
-        try:
-            list(ox.parse(line + b"\n", format=ox.RdfFormat.N_QUADS))
-        except (SyntaxError, ValueError) as exc:
-            return at, f"bad statement: {exc}"
+        pos = end + 1
+    if pos < cut:  # complete statement lines: checked in bulk, line by line only to say where
+        body = tail[pos:cut]
+        odd = _NOT_A_STATEMENT.search(body[:-1])
+        if odd is None and _parses(_STATEMENT_TAG.sub(b"", body)):
+            pos = cut
+        else:
+            for line in body[:-1].split(b"\n"):
+                if line[:2] not in (b"A ", b"D ") or not _parses(line[2:] + b"\n"):
+                    return pos, f"bad statement line {_show(line.decode('utf-8', 'replace'))}"
+                pos += len(line) + 1
     fixed, open_ended = ((b"TC .",), (b"A ", b"D ")) if in_body else ((b"TX .",), (b"H ",))
-    if not lines:
+    if cut == 0:
         fixed, open_ended = (), (b"H id ",)
     fits = any(f.startswith(last) for f in fixed) or any(
         last.startswith(s) or s.startswith(last) for s in open_ended
@@ -425,6 +428,16 @@ def _torn_problem(tail: bytes) -> tuple[int, str] | None:
     if not fits or _CONTROL.search(last):
         return pos, f"bad last line {_show(last.decode('utf-8', 'replace'))}"
     return None
+
+
+def _parses(nquads: bytes) -> bool:
+    """True when ``nquads`` is valid N-Quads."""
+    try:
+        for _ in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            pass
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def scan(
