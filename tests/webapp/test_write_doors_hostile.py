@@ -251,6 +251,38 @@ def test_record_retract_comment_door(fuzzed, rita, comment: bytes) -> None:
     )  # fmt: skip
 
 
+@pytest.fixture
+def edna(fuzzed):
+    """A client with an editor's session (the revert door is a form for editors)."""
+    archive, app = fuzzed
+    add_user(archive.settings, "edna", "password for edna", "editor")
+    client = app.test_client()
+    login(client, "edna", "password for edna")
+    return client
+
+
+@FUZZ
+@given(comment=PAYLOAD)
+def test_record_revert_comment_door(fuzzed, edna, comment: bytes) -> None:
+    archive, _app = fuzzed
+    n = archive.revision
+    triple = ox.Triple(ox.NamedNode(f"{ID}person/v{n}"), ox.NamedNode(RDFS_LABEL), ox.Literal("V"))
+    (record,) = archive.commit([ChangeSet(added=[triple], sources=[TEST_SOURCE])], agent="t")
+    page = f"/record/saved/{record.revision}"
+    token = csrf_token(edna, page)
+    form = f"csrf_token={quote(token, safe='')}&_comment={quote_from_bytes(comment, safe='')}"
+    said = received(comment).strip()
+    expected = f"Revert of change set {record.revision}" + (f": {said}" if said else "")
+    check_case(
+        archive, edna, "/record/saved/N/revert _comment",
+        lambda: edna.post(
+            page + "/revert", data=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+        expected, [record.changeset],
+    )  # fmt: skip
+
+
 # -- the attack cases of issue 12 as written (each answered 500 and bricked the archive) ---------
 
 
