@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from .describe import DKG, Description, Node, Statement
 from .implementation import SIDES, Assessment, history
 from .labels import Queryable, best, canonical, fallbacks, labels
@@ -281,12 +283,16 @@ def _documents(source: Queryable, nodes: list[Node], lang: str) -> list[Document
     chunk = " ".join(f"<{i}>" for i in iris)
     urls: dict[str, str] = {}
     publishers: dict[str, str] = {}
+    named: dict[str, str] = {}  # publishers given as text, not as a record
     for row in source.query(_DOCUMENTS % chunk):
         s = row["s"].value
         if row["url"] is not None:
             urls.setdefault(s, row["url"].value)
-        if row["publisher"] is not None:
-            publishers.setdefault(s, row["publisher"].value)
+        publisher = row["publisher"]
+        if isinstance(publisher, ox.NamedNode):
+            publishers.setdefault(s, publisher.value)
+        elif publisher is not None:
+            named.setdefault(s, publisher.value)
     names = labels(source, {*iris, *publishers.values()}, lang)
     dates = _dates(source, set(iris))
     docs = [
@@ -296,6 +302,8 @@ def _documents(source: Queryable, nodes: list[Node], lang: str) -> list[Document
             url=urls.get(i),
             publisher=Ref(publishers[i], names.get(publishers[i], publishers[i]))
             if i in publishers
+            else Ref("", named[i])
+            if i in named
             else None,
             when=dates.get(i),
         )

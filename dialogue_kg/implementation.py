@@ -108,7 +108,7 @@ def history(archive: Archive, agreement: str, lang: str) -> list[Assessment]:
                 item["when"] = row[var].value
         item["status"] = row["status"].value if row["status"] is not None else None
         for var, key in (("by", "by"), ("src", "src"), ("provision", "prov")):
-            if row[var] is not None:
+            if is_iri(row[var].value if row[var] is not None else ""):
                 item[key].add(row[var].value)
     actors = {a for item in rows.values() for a in item["by"]}
     roles: dict[str, set[str]] = {}

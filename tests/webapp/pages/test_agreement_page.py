@@ -22,6 +22,8 @@ PROVISIONS = f"""
 <{ALPHA}> dct:hasPart <{ALPHA}/point/2> , <{ALPHA}/point/1> ;
     dkg:party <{ORG}government-of-kosovo> , <{ORG}government-of-serbia> ;
     dkg:abstract "Two points about <b>bridges</b>."@en .
+<{ALPHA}> dkg:source <{ID}source/test-doc> .
+<{ID}source/test-doc> dct:publisher "A printer named in text" ; dkg:url "https://example.org/doc" .
 <{ORG}government-of-kosovo> a dkg:Government ; rdfs:label "Government of Kosovo"@en .
 <{ORG}government-of-serbia> a dkg:Government ; rdfs:label "Government of Serbia"@en .
 <{ALPHA}/point/1> a dkg:Provision ; dct:isPartOf <{ALPHA}> ; dkg:number "1" ;
@@ -37,7 +39,7 @@ PROVISIONS = f"""
 <{ID}event/serbia-says> a dkg:ImplementationEvent ; rdfs:label "Serbia says"@en ;
     dkg:agreement <{ALPHA}> ; dkg:concernsProvision <{ALPHA}/point/1> ;
     dkg:date "2016-04-01"^^xsd:date ; dkg:reportedStatus dkg:NotImplemented ;
-    dkg:assertedBy <{ORG}government-of-serbia> .
+    dkg:assertedBy <{ORG}government-of-serbia> ; dkg:source "a source given as text" .
 <{ID}event/serbia-earlier> a dkg:ImplementationEvent ; rdfs:label "Serbia said"@en ;
     dkg:agreement <{ALPHA}> ; dkg:concernsProvision <{ALPHA}/point/1> ;
     dkg:date "2015-01-01"^^xsd:date ; dkg:reportedStatus dkg:InProgress ;
@@ -75,6 +77,8 @@ def test_provisions_in_order_and_each_sides_latest_assessment(provisions_client)
     assert "(source: Test document)" in implementation
     assert "The full history: 3 assessments, earliest first" in text
     assert "Reached on July 2, 2011." in text
+    # A publisher or a source given as text, not as a record, is shown or left out, never an error.
+    assert "A printer named in text" in text and 'href="https://example.org/doc"' in page
     meetings = text[text.index("Meetings and outreach", text.index("Was it implemented?")) :]
     assert meetings.index("Reached at") < meetings.index("First round")
     # The record stays, below the overview; injected markup in a summary is text.
@@ -165,3 +169,16 @@ def test_catalogue_statuses_say_who(provisions_client) -> None:
     data = provisions_client.get("/agreements?format=json").get_json()
     alpha = next(a for a in data["agreements"] if a["iri"] == ALPHA)
     assert [ORG + "government-of-kosovo", "2016-06-16"] in [r[1:] for r in alpha["reported"]]
+
+
+def test_every_curated_agreement_page_renders(curated_client) -> None:
+    def walk(items: list[dict]) -> list[str]:
+        return [i for a in items for i in (a["iri"], *walk(a["children"]))]
+
+    iris = walk(curated_client.get("/agreements?format=json").get_json()["agreements"])
+    assert len(iris) > 20
+    for iri in iris:
+        path = iri.replace("https://w3id.org/dialogue-kg", "", 1)
+        response = curated_client.get(path)
+        assert response.status_code == 200, path
+        assert 'id="h-implementation"' in response.get_data(as_text=True), path
