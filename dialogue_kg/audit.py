@@ -1,5 +1,6 @@
-"""The audit trail: recent change sets filtered by archivist, date and resource, and the archive's
-integrity status (``verify``), cached per revision because checking replays the whole journal."""
+"""The audit trail: recent change sets filtered by archivist, date and resource (lookups in the
+history index), and the archive's integrity status (``verify``), cached per revision because
+checking replays the whole journal."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import time
 from dataclasses import dataclass, field
 
 from .archive import Archive, VerifyReport
-from .history import resource_history
 from .journal import Record
+from .versions import index_for
 
 
 @dataclass
@@ -81,27 +82,11 @@ def changes(archive: Archive, filters: Filters | None = None) -> list[Entry]:
             if f.archivist.startswith(("http://", "https://"))
             else archive.minter.agent(f.archivist)
         )
-    touching = None
-    if f.resource:
-        touching = {c.revision for c in resource_history(archive, f.resource)}
-    out: list[Entry] = []
-    skipped = 0
-    for record in reversed(archive.journal.records):
-        if agent and record.agent != agent:
-            continue
-        if since and record.time[: len(since)] < since:
-            continue
-        if until and record.time[: len(until)] > until:
-            continue
-        if touching is not None and record.revision not in touching:
-            continue
-        if skipped < f.offset:
-            skipped += 1
-            continue
-        out.append(_entry(archive, record))
-        if len(out) >= f.limit:
-            break
-    return out
+    records = archive.journal.records
+    found = index_for(archive).revisions(
+        agent=agent, since=since, until=until, about=f.resource, limit=f.limit, offset=f.offset
+    )
+    return [_entry(archive, records[n - 1]) for n in found]
 
 
 def since_head(archive: Archive, head: str | None, subjects: set[str]) -> list[dict[str, object]]:

@@ -1,19 +1,20 @@
 """Transaction time: the archive as of a revision, the difference between two revisions, and the
-history of one resource, all answered from the journal."""
+history of one resource, all answered from the history index (:mod:`dialogue_kg.versions`),
+which is derived from the journal and kept level with it."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .archive import Archive, _apply_to
+from .archive import Archive
 from .describe import exists
 from .journal import Record
 from .store.oxigraph import OxigraphStore
 from .terms import statement_text
+from .versions import index_for
 
 
 @dataclass
@@ -50,8 +51,10 @@ def check_revision(archive: Archive, revision: int) -> int:
 
 
 def as_of(archive: Archive, revision: int) -> OxigraphStore:
-    """A queryable in-memory store holding the archive as it stood at ``revision``."""
-    return archive.replay(check_revision(archive, revision))
+    """A queryable in-memory store holding the archive as it stood at ``revision``: the quads
+    the history index says were alive then, the same as a replay of the journal (read-only: the
+    last few are kept and shared)."""
+    return index_for(archive).state(check_revision(archive, revision))
 
 
 def _statements(store: OxigraphStore) -> set[str]:
@@ -61,73 +64,37 @@ def _statements(store: OxigraphStore) -> set[str]:
 
 
 def diff(archive: Archive, old: int, new: int) -> Diff:
-    """What the statements gained and lost between revisions ``old`` and ``new``."""
+    """What the statements gained and lost between revisions ``old`` and ``new`` (from the
+    intervals that begin or end between them)."""
     check_revision(archive, old)
     check_revision(archive, new)
-    low, high = sorted((old, new))
-    store = archive.replay(low)
-    before = _statements(store)
-    for record in archive.records(low + 1, high):
-        _apply_to(store, record, archive.minter)
-    after = _statements(store)
-    if old > new:
-        before, after = after, before
-    return Diff(old, new, sorted(after - before), sorted(before - after))
-
-
-def _mentions(line: bytes, needle: bytes) -> bool:
-    return line.startswith(needle) or (b" " + needle) in line
+    added, removed = index_for(archive).diff(old, new)
+    return Diff(old, new, added, removed)
 
 
 def resource_history(archive: Archive, iri: str) -> list[Change]:
     """Every change set that asserted or retracted a statement about ``iri`` (as subject or
-    object), oldest first."""
-    needle = f"<{iri}>".encode()
-    out = []
-    for record in archive.records():
-        if needle not in record.body:
-            continue
-        added, removed = [], []
-        for line in record.body.splitlines():
-            statement = line[2:]
-            if not _mentions(statement, needle):
-                continue
-            if line.startswith(b"A "):
-                added.append(_triple_text(statement))
-            elif line.startswith(b"D "):
-                removed.append(_triple_text(statement))
-        if added or removed:
-            out.append(_change(record, added, removed))
-    return out
+    object), oldest first: an index lookup, not a reading of the journal."""
+    records = archive.journal.records
+    return [
+        _change(records[c.revision - 1], c.added, c.removed)
+        for c in index_for(archive).resource_changes(iri)
+    ]
 
 
 class Retracted:
-    """The IRIs that were ever the subject or object of a retracted statement: read from the
-    journal once, then from the records added since, so that telling a retracted resource from
-    one that never existed does not read the whole journal at every unknown IRI."""
+    """Tells whether an IRI was ever the subject or object of a retracted statement (one index
+    lookup), so that telling a retracted resource from one that never existed reads no journal."""
 
     def __init__(self) -> None:
-        self.revision = 0
-        self.iris: set[str] = set()
-        self._lock = threading.Lock()
+        self._archive: Archive | None = None
 
     def __contains__(self, iri: str) -> bool:
-        return iri in self.iris
+        return self._archive is not None and index_for(self._archive).retracted(iri)
 
     def update(self, archive: Archive) -> Retracted:
-        """Take in the records written since the last update; return self."""
-        with self._lock:
-            last = archive.revision
-            if last > self.revision:
-                for record in archive.records(self.revision + 1, last):
-                    removed = b"\n".join(
-                        line[2:] for line in record.body.splitlines() if line.startswith(b"D ")
-                    )
-                    for q in ox.parse(removed, format=ox.RdfFormat.N_QUADS) if removed else ():
-                        for term in (q.subject, q.object):
-                            if isinstance(term, ox.NamedNode):
-                                self.iris.add(term.value)
-                self.revision = last
+        """Answer for ``archive`` (its index is brought level on each lookup); return self."""
+        self._archive = archive
         return self
 
 
@@ -205,10 +172,6 @@ def _copied(archive: Archive, query: str, iris: list[str], graph: ox.NamedNode) 
             ox.Quad(t.subject, t.predicate, t.object, graph) for t in archive.query(query % chunk)
         ]
     return out
-
-
-def _triple_text(statement: bytes) -> str:
-    return statement_text(next(ox.parse(statement, format=ox.RdfFormat.N_QUADS)))
 
 
 def _change(record: Record, added: list[str], removed: list[str]) -> Change:
