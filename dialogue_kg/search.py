@@ -190,7 +190,10 @@ class SearchIndex:
         self.archive.refresh()
         if self._revision == self.archive.revision:
             return 0
-        with self._lock, self.archive.reading():
+        # The archive is not held still meanwhile (a rebuild at 1M quads takes seconds): the store
+        # may move past ``target`` while it is read, and the next catch-up re-reads whatever the
+        # later change sets touched, so the index never falls behind what it claims.
+        with self._lock:
             target, journal = self.archive.revision, self.archive.journal
             self._db.execute("BEGIN IMMEDIATE")  # one process at a time updates the file
             try:

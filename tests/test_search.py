@@ -171,3 +171,25 @@ def test_very_common_words_rank_a_bounded_share(archive: Archive, monkeypatch) -
     hits = SearchIndex(archive).search("mitrovica", "en").hits
     assert hits[0].iri == ID + "place/m" and hits[0].exact  # an exact name is always found
     assert 1 < len(hits) <= 5  # the exact name plus the first four stored, no more
+
+
+def test_searches_while_another_thread_writes(archive: Archive) -> None:
+    import threading
+
+    index = SearchIndex(archive)
+    done = threading.Event()
+
+    def write() -> None:
+        for i in range(15):
+            _load(
+                archive, PREFIXES + f'place:w{i} a dkg:Place ; rdfs:label "Writtenplace {i}"@en .'
+            )
+        done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    while not done.is_set():
+        index.search("writtenplace", "en")
+    writer.join()
+    hits = index.search("writtenplace", "en", limit=50).hits
+    assert sorted(h.iri for h in hits) == sorted(f"{ID}place/w{i}" for i in range(15))
