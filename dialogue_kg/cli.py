@@ -24,6 +24,7 @@ from .journal import ConflictError, JournalError
 from .results import is_graph_result, serialize, table
 from .store.base import StoreError
 from .validation import ENGINES, ValidationError
+from .versions import index_for, open_for_history, parse_datetime
 
 USER_ERRORS = (
     QueryRefused,
@@ -192,6 +193,14 @@ def load(
 )
 @click.option("--revision", type=int, default=None, help="Query the archive as of this revision.")
 @click.option(
+    "--as-of",
+    "as_of_time",
+    default=None,
+    metavar="DATETIME",
+    help="Query the archive as it stood at this time (ISO 8601 date or date-time, UTC unless "
+    "it says otherwise): the last revision written by then.",
+)
+@click.option(
     "--param",
     "params",
     multiple=True,
@@ -205,21 +214,25 @@ def query(
     expression: str | None,
     fmt: str,
     revision: int | None,
+    as_of_time: str | None,
     params: tuple[str, ...],
 ) -> None:
-    """Run a SPARQL query from FILE (.rq) or -e."""
-    from . import queries
-    from .history import as_of
-
-    if (file is None) == (expression is None):
-        raise click.UsageError("give a query file or -e QUERY (one of them)")
-    text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
-    if params:
-        name = file.stem if file is not None else "query"
-        text = queries.bind(queries.parse(name, text), queries.parse_assignments(params))
-    archive = open_archive(data_dir)
+    """Run a SPARQL query from FILE (.rq) or -e, now or as of a revision or a time."""
+    text = _query_text(file, expression, params)
+    if revision is not None and as_of_time is not None:
+        raise click.UsageError("give --revision or --as-of, not both")
+    settings = settings_for(data_dir)
+    if settings.store == "memory" or revision is not None or as_of_time is not None:
+        # The history index holds every revision, the current one included: no replay needed.
+        archive = open_for_history(settings)
+        index = index_for(archive)
+        if as_of_time is not None:
+            revision = index.revision_at(parse_datetime(as_of_time))
+        store = index.state(index.check(archive.revision if revision is None else revision))
+    else:
+        archive = open_archive(data_dir)
+        store = archive.store
     check_query(text, allow_service=archive.settings.allow_service)
-    store = archive.store if revision is None else as_of(archive, revision)
     try:
         result = store.query(text)
     except SyntaxError as exc:
@@ -231,6 +244,19 @@ def query(
             click.echo(table(result))
             return
     click.echo(serialize(result, by_name(fmt)).decode("utf-8"), nl=False)
+
+
+def _query_text(file: Path | None, expression: str | None, params: tuple[str, ...] = ()) -> str:
+    """The query of FILE or -e, with a saved query's parameters bound."""
+    from . import queries
+
+    if (file is None) == (expression is None):
+        raise click.UsageError("give a query file or -e QUERY (one of them)")
+    text = expression if expression is not None else file.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    if params:
+        name = file.stem if file is not None else "query"
+        text = queries.bind(queries.parse(name, text), queries.parse_assignments(params))
+    return text
 
 
 @main.command()
@@ -272,7 +298,7 @@ def history(data_dir: Path | None, iri: str | None, revision: int | None, as_jso
     """List change sets, or the history of the resource IRI (who, when, source, what changed)."""
     from .history import changes, resource_history
 
-    archive = open_archive(data_dir)
+    archive = open_for_history(settings_for(data_dir))
     if iri:
         entries = [
             c for c in resource_history(archive, iri) if revision is None or c.revision <= revision
@@ -299,18 +325,135 @@ def history(data_dir: Path | None, iri: str | None, revision: int | None, as_jso
 @data_dir_option
 @click.argument("old", type=int)
 @click.argument("new", type=int)
+@click.option(
+    "--query",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Compare this query's answers (a .rq file) instead of the statements.",
+)
+@click.option("-e", "--expression", default=None, help="Compare this query's answers.")
 @user_errors
-def diff(data_dir: Path | None, old: int, new: int) -> None:
-    """Statements added (+) and removed (-) between revisions OLD and NEW."""
+def diff(
+    data_dir: Path | None, old: int, new: int, file: Path | None, expression: str | None
+) -> None:
+    """Statements added (+) and removed (-) between revisions OLD and NEW; with a query, the
+    rows (or statements) its answer gained (+) and lost (-)."""
     from .history import diff as compute_diff
 
-    archive = open_archive(data_dir)
+    archive = open_for_history(settings_for(data_dir))
+    if file is not None or expression is not None:
+        text = _query_text(file, expression)
+        check_query(text, allow_service=archive.settings.allow_service)
+        index = index_for(archive)
+        gained, lost = index.answer_diff(text, index.check(old), index.check(new))
+        if isinstance(gained, bool):
+            click.echo(f"r{old}: {str(lost).lower()}  r{new}: {str(gained).lower()}")
+            return
+        for row in lost:  # type: ignore[attr-defined]
+            click.echo(f"- {_row_text(row)}")
+        for row in gained:  # type: ignore[attr-defined]
+            click.echo(f"+ {_row_text(row)}")
+        click.echo(f"{len(gained)} gained, {len(lost)} lost", err=True)  # type: ignore[arg-type]
+        return
     result = compute_diff(archive, old, new)
     for line in result.removed:
         click.echo(f"- {line}")
     for line in result.added:
         click.echo(f"+ {line}")
     click.echo(f"{len(result.added)} added, {len(result.removed)} removed", err=True)
+
+
+def _row_text(row: object) -> str:
+    """One row of an answer (a tuple of terms) or one statement, as a line."""
+    return "\t".join(row) if isinstance(row, tuple) else str(row)
+
+
+@main.command()
+@data_dir_option
+@click.argument(
+    "file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("-e", "--expression", default=None, help="The query text itself.")
+@click.option("--from", "first", type=int, default=0, show_default=True, help="First revision.")
+@click.option("--to", "last", type=int, default=None, help="Last revision (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output, answers included.")
+@user_errors
+def versions(
+    data_dir: Path | None,
+    file: Path | None,
+    expression: str | None,
+    first: int,
+    last: int | None,
+    as_json: bool,
+) -> None:
+    """In which revisions did a query's answer hold: the runs of revisions over which the
+    answer of FILE (.rq) or -e (ASK, SELECT or CONSTRUCT) stayed the same."""
+    text = _query_text(file, expression)
+    archive = open_for_history(settings_for(data_dir))
+    check_query(text, allow_service=archive.settings.allow_service)
+    spans = index_for(archive).answer_versions(text, first, last)
+    if as_json:
+        out = [{"first": s.first, "last": s.last, "answer": s.answer} for s in spans]
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    for span in spans:
+        until = "now" if span.last is None else f"r{span.last}"
+        answer = span.answer
+        shown = str(answer).lower() if isinstance(answer, bool) else f"{len(answer)} rows"  # type: ignore[arg-type]
+        click.echo(f"r{span.first}–{until}\t{shown}")
+
+
+@main.command()
+@data_dir_option
+@click.argument("iri")
+@click.option("--property", "predicate", default=None, help="Only statements with this property.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+@user_errors
+def blame(data_dir: Path | None, iri: str, predicate: str | None, as_json: bool) -> None:
+    """Who asserted each statement about IRI (as subject) and when, who retracted it, and the
+    revisions in which it held."""
+    from dataclasses import asdict
+
+    archive = open_for_history(settings_for(data_dir))
+    events = index_for(archive).blame_about(iri, predicate)
+    if not events:
+        raise click.ClickException(f"no change set asserted a statement about <{iri}>")
+    if as_json:
+        click.echo(json.dumps([asdict(e) for e in events], indent=2, ensure_ascii=False))
+        return
+    statement = None
+    for e in events:
+        if e.statement != statement:
+            statement = e.statement
+            click.echo(statement)
+        verb = "asserted" if e.asserted else "retracted"
+        click.echo(f"    r{e.revision}  {e.time}  {verb} by {e.agent}")
+
+
+@main.command("history-index")
+@data_dir_option
+@click.option("--rebuild", is_flag=True, help="Empty the index and rebuild it from the journal.")
+@user_errors
+def history_index(data_dir: Path | None, rebuild: bool) -> None:
+    """Bring the history index (history.sqlite, derived from the journal) level with the
+    journal, or rebuild it; say how far it reaches and its size."""
+    import time
+
+    from .versions import HistoryIndex
+
+    archive = open_for_history(settings_for(data_dir))
+    started = time.perf_counter()
+    index = HistoryIndex.for_journal(archive.journal, archive.minter)
+    if rebuild:
+        index.rebuild()
+    else:
+        index.sync()
+    click.echo(
+        f"history index {'rebuilt from' if rebuild else 'level with'} the journal at revision "
+        f"{index.revision} in "
+        f"{time.perf_counter() - started:.1f} s: {index.size()} bytes"
+    )
 
 
 @main.command()
@@ -334,7 +477,9 @@ def export(data_dir: Path | None, fmt: str, revision: int | None, output: Path |
     """Dump the archive (change-set graphs kept in TriG, N-Quads and JSON-LD)."""
     from .export import export as do_export
 
-    archive = open_archive(data_dir)
+    archive = (
+        open_archive(data_dir) if revision is None else open_for_history(settings_for(data_dir))
+    )
     data = do_export(archive, by_name(fmt), revision)
     if output:
         output.write_bytes(data)
@@ -667,7 +812,7 @@ def audit(
     """Recent change sets (newest first): who, when, source, how many statements."""
     from .audit import Filters, changes
 
-    archive = open_archive(data_dir)
+    archive = open_for_history(settings_for(data_dir))
     found = changes(archive, Filters(archivist, since, until, resource, limit))
     if as_json:
         click.echo(json.dumps([e.as_dict() for e in found], indent=2, ensure_ascii=False))

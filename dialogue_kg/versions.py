@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from .config import Settings
 from .journal import Journal, Record
 from .namespaces import Minter
 from .provenance import changeset_quads
@@ -463,18 +464,29 @@ class HistoryIndex:
     def blame(self, statement: ox.Triple | ox.Quad) -> list[Event]:
         """Who asserted (and retracted) ``statement`` and when: every journal event about it,
         corroborations included, oldest first."""
+        return self._events("s.s = ? AND s.p = ? AND s.o = ?", self._key(statement))
+
+    def blame_about(self, iri: str, predicate: str | None = None) -> list[Event]:
+        """:meth:`blame` for every statement whose subject is ``iri`` (and whose predicate is
+        ``predicate``, if given), grouped by statement, in the order they were first asserted."""
+        if predicate is None:
+            return self._events("s.s = ?", (f"<{iri}>",))
+        return self._events("s.s = ? AND s.p = ?", (f"<{iri}>", f"<{predicate}>"))
+
+    def _events(self, where: str, args: tuple[str, ...]) -> list[Event]:
         self.sync()
         with self._lock:
             rows = self._db.execute(
-                "SELECT e.revision, e.asserted, c.changeset, c.agent, c.utc FROM events e "
+                "SELECT e.revision, e.asserted, c.changeset, c.agent, "
+                "s.s || ' ' || s.p || ' ' || s.o || ' .' FROM events e "
                 "JOIN statements s ON s.id = e.stmt JOIN changesets c ON c.revision = e.revision "
-                "WHERE s.s = ? AND s.p = ? AND s.o = ? ORDER BY e.rowid",
-                self._key(statement),
+                f"WHERE {where} ORDER BY s.id, e.rowid",  # noqa: S608 - fixed clauses
+                args,
             ).fetchall()
-        text = "{} {} {} .".format(*self._key(statement))
+        records = self.journal.records
         return [
-            Event(rev, cs[1:-1], agent, self.journal.records[rev - 1].time, bool(a), text)
-            for rev, a, cs, agent, _ in rows
+            Event(rev, cs[1:-1], agent, records[rev - 1].time, bool(a), text)
+            for rev, a, cs, agent, text in rows
         ]
 
     def resource_changes(self, iri: str) -> list[ResourceChange]:
@@ -633,6 +645,20 @@ class HistoryIndex:
             return 0
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+
+
+def open_for_history(settings: Settings) -> Archive:
+    """The archive of ``settings`` with its journal read but its query store left empty: for
+    commands that read the past (history, diff, blame, versions, a query as of a revision, or a
+    query on an in-memory archive, whose current state the index also holds), so that they cost
+    an index lookup, not a replay of the journal. A directory without a journal is initialised."""
+    from .archive import Archive
+    from .store.oxigraph import OxigraphStore as Store
+
+    journal = Journal(settings.data_path).open()
+    if journal.revision == 0:
+        return Archive.open(settings)
+    return Archive(settings, Store(Minter(settings.base_iri)), journal)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Archive, HistoryIndex] = weakref.WeakKeyDictionary()
