@@ -241,3 +241,13 @@ def test_both_sides_dispute_article_4_of_the_2023_agreement(curated: Archive) ->
         "belgrade": ("2023", "Disputed"),
     }
     assert not any(a.disagreement for a in found.values())  # both call it disputed
+
+
+def test_the_2023_article_numbers_come_from_a_page_that_prints_them(curated: Archive) -> None:
+    """Articles 1-3, 5 and 6 cite the reproduction of the EEAS text that numbers them."""
+    found = select(
+        curated,
+        f"""SELECT ?n WHERE {{ ?p dct:isPartOf <{AGREEMENT}path-to-normalisation-2023> ;
+          dkg:number ?n ; dkg:source <{ID}source/hrvatskonebo-2023-02-28-agreement-text> }}""",
+    )
+    assert sorted(r["n"] for r in found) == ["1", "2", "3", "5", "6"]
