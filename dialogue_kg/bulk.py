@@ -1,7 +1,11 @@
-"""Bulk import of meetings from a CSV or YAML template (see examples/meetings.csv and
-docs/bulk-import.md): every row is checked — names resolved, dates parsed, SHACL — and every
-problem is reported at once with its row and column; nothing is written unless all rows pass,
-and then all rows are written as one all-or-nothing journal batch (one change set per meeting).
+"""Bulk import: a CSV or YAML file read as many filled-in recording forms (docs/bulk-import.md).
+
+A column is a field of the form, named by its form key (``date``, ``participant``,
+``label@sq``, ``_source_url``), or one of the documented aliases of the earlier meeting template
+(``participants``, ``outcome_sr``, ``source_url``). Each row goes through the form's own builder
+and SHACL checks (:mod:`dialogue_kg.recording`), so a property added to the shapes is a new
+column with no new code. Every problem is reported at once with its row and column; nothing is
+written unless every row passes, and then all rows are one all-or-nothing journal batch.
 """
 
 from __future__ import annotations
@@ -9,10 +13,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import pyoxigraph as ox
 import yaml
@@ -20,90 +22,43 @@ import yaml
 from .archive import Archive
 from .changeset import ChangeSet
 from .journal import Record
+from .labels import LANGUAGES
 from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_yaml
-from .namespaces import slugify
+from .namespaces import DKG
+from .recording import FORM_LANGUAGES, Draft, FormSpec, form_spec
+from .recording import Problem as FormProblem
+from .recording.build import NEW_SOURCE_KEYS, SOURCE_KEY, build, readable_iri, used
+from .recording.checks import problems_from
+from .recording.fields import SOURCE_PATH, Ontology
+from .recording.values import submitted, text_key
+from .validation.literals import ill_typed
 
-DKG = "https://w3id.org/dialogue-kg/ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-
-COLUMNS = (
-    "id",
-    "label",
-    "label_sq",
-    "label_sr",
-    "date",
-    "end_date",
-    "place",
-    "level",
-    "round",
-    "process",
-    "participants",
-    "delegations",
-    "facilitator",
-    "topics",
-    "reached",
-    "discussed",
-    "outcome_en",
-    "outcome_sq",
-    "outcome_sr",
-    "source",
-    "source_url",
-    "source_title",
-    "source_issuer",
-    "source_date",
-    "source_locator",
-    "note",
-)
-LEVELS = {
-    "technical": "TechnicalRound",
-    "technical round": "TechnicalRound",
-    "high-level": "HighLevel",
-    "high level": "HighLevel",
-    "working group": "WorkingGroup",
-    "working-group": "WorkingGroup",
+MEETING = str(DKG.Meeting)
+ID_COLUMN = "id"  # the slug of a new record's IRI (default: its name and day)
+COMMENT_KEY = "_comment"  # the change set's comment (default: "Bulk import: <name>")
+# The most characters a cell may hold: the csv module's own limit, kept for YAML too.
+MAX_CELL = csv.field_size_limit()
+# The earlier meeting template's columns, by the form key(s) they fill. With several keys the
+# value goes to the first whose datatype takes it: a day, a month or a year in one `date`.
+MEETING_ALIASES: dict[str, tuple[str, ...]] = {
+    "label_sq": ("label@sq",),
+    "label_sr": ("label@sr-Latn",),
+    "date": ("date", "yearMonth", "year"),
+    "end_date": ("endDate",),
+    "level": ("meetingLevel",),
+    "round": ("roundNumber",),
+    "participants": ("participant",),
+    "delegations": ("delegation",),
+    "topics": ("topic",),
+    "outcome_en": ("outcome@en",),
+    "outcome_sq": ("outcome@sq",),
+    "outcome_sr": ("outcome@sr-Latn",),
+    "source_locator": ("sourceLocator",),
 }
-# Which classes a name in a column may refer to (checked again by SHACL for IRIs).
-ACTOR = ("Person", "Organisation", "Government", "Delegation", "Actor")
-KINDS: dict[str, tuple[str, ...]] = {
-    "place": ("Place",),
-    "process": ("DialogueProcess",),
-    "participants": ACTOR,
-    "delegations": ("Delegation", "Government"),
-    "facilitator": ACTOR,
-    "topics": ("Topic",),
-    "reached": ("Agreement",),
-    "discussed": ("Agreement",),
-    "source": ("Source",),
-}
-PROPERTY_COLUMN = {
-    RDFS_LABEL: "label",
-    DKG + "date": "date",
-    DKG + "endDate": "end_date",
-    DKG + "year": "date",
-    DKG + "yearMonth": "date",
-    DKG + "place": "place",
-    DKG + "meetingLevel": "level",
-    DKG + "roundNumber": "round",
-    DKG + "process": "process",
-    DKG + "participant": "participants",
-    DKG + "delegation": "delegations",
-    DKG + "facilitator": "facilitator",
-    DKG + "topic": "topics",
-    DKG + "reached": "reached",
-    DKG + "discussed": "discussed",
-    DKG + "outcome": "outcome_en",
-    DKG + "source": "source",
-    DKG + "sourceLocator": "source_locator",
-    DKG + "note": "note",
-}
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
-_YEAR = re.compile(r"^\d{4}$")
+_SPLIT_KINDS = ("ref", "iri", "choice")  # cells of these fields may list values split by ';'
 
 Progress = Callable[[int], None]
+Row = dict[str, object]
 
 
 class BulkError(ValueError):
@@ -130,10 +85,17 @@ class Problem:
 class Plan:
     """What an import would write: one change set per row, and every problem found."""
 
-    rows: list[dict[str, str]]
-    changesets: list[ChangeSet] = field(default_factory=list)
+    rows: list[Row]
+    head: str | None = None
+    drafts: list[Draft] = field(default_factory=list)
+    columns: list[dict[str, str]] = field(default_factory=list)  # per row: form key -> column
     problems: list[Problem] = field(default_factory=list)
     subjects: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changesets(self) -> list[ChangeSet]:
+        """One change set per row, in order."""
+        return [d.changeset for d in self.drafts]
 
     @property
     def statements(self) -> int:
@@ -152,300 +114,317 @@ def kind_of(media_type: str | None, name: str | None = None) -> str:
     raise BulkError("give the template as CSV (text/csv, .csv) or YAML (application/yaml, .yaml)")
 
 
-def read_rows(data: bytes, kind: str, max_depth: int = DEFAULT_MAX_DEPTH) -> list[dict[str, str]]:
-    """The template's rows as dicts of strings (lists in YAML joined with ';'); YAML nested
-    deeper than ``max_depth`` is refused before it is built."""
+def read_rows(data: bytes, kind: str, max_depth: int = DEFAULT_MAX_DEPTH) -> list[Row]:
+    """The file's rows as {column: cell}: CSV cells are text, YAML cells as loaded (a list is
+    several values). YAML nested deeper than ``max_depth`` is refused before it is built."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BulkError(f"the file is not UTF-8 text: {exc}") from None
-    if kind == "csv":
-        rows = list(csv.DictReader(io.StringIO(text)))
-    else:
-        try:
-            check_yaml(text, max_depth, "the YAML")
-            loaded = yaml.safe_load(text)
-        except ShapeError as exc:
-            raise BulkError(str(exc)) from None
-        except yaml.YAMLError as exc:
-            raise BulkError(f"the YAML cannot be read: {exc}") from None
-        if isinstance(loaded, dict) and "meetings" in loaded:
-            loaded = loaded["meetings"]
-        if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
-            raise BulkError("the YAML must be a list of meetings (mappings), or {meetings: [...]}")
-        rows = [
-            {
-                str(k): "; ".join(map(str, v)) if isinstance(v, list) else str(v)
-                for k, v in r.items()
-                if v is not None
-            }
-            for r in loaded
-        ]
+    rows = _csv_rows(text) if kind == "csv" else _yaml_rows(text, max_depth)
     if not rows:
-        raise BulkError("the file holds no meetings")
-    return [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in rows]
+        raise BulkError("the file holds no rows")
+    return rows
 
 
-class _Names:
-    """Existing resources by label (any language, case-insensitive), with their classes."""
-
-    def __init__(self, archive: Archive) -> None:
-        self.by_label: dict[str, dict[str, set[str]]] = {}
-        self.types: dict[str, set[str]] = {}
-        rows = archive.store.query(
-            f"SELECT DISTINCT ?s ?l ?t WHERE {{ ?s a ?t . "
-            f"{{ ?s <{RDFS_LABEL}> ?l }} UNION {{ ?s <{DCT}title> ?l }} UNION "
-            f"{{ ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }} UNION "
-            f"{{ ?s <{DKG}url> ?l }} FILTER(STRSTARTS(STR(?t), '{DKG}')) }}"
-        )
-        for r in rows:
-            s, t = r["s"].value, r["t"].value[len(DKG) :]
-            self.by_label.setdefault(r["l"].value.strip().lower(), {}).setdefault(s, set()).add(t)
-            self.types.setdefault(s, set()).add(t)
-
-    def lookup(self, value: str, column: str) -> set[str]:
-        """Existing resources of the column's kinds whose label (or title, URL) is ``value``."""
-        wanted = set(KINDS[column])
-        return {s for s, types in self.by_label.get(value.lower(), {}).items() if types & wanted}
-
-    def resolve(self, value: str, column: str) -> tuple[str | None, str | None]:
-        """(IRI, None) or (None, problem) for a name or IRI given in ``column``."""
-        if value.startswith(("http://", "https://")):
-            return value, None
-        wanted = KINDS[column]
-        found = self.lookup(value, column)
-        if not found:
-            return None, (
-                f"no {' or '.join(k.lower() for k in wanted[:2])} named {value!r} in the archive; "
-                "give its IRI or record it first"
-            )
-        if len(found) > 1:
-            return None, f"{value!r} could be any of {', '.join(sorted(found))}; give the IRI"
-        return found.pop(), None
-
-
-def _is_day(value: str) -> bool:
-    """True for a real calendar day written YYYY-MM-DD."""
+def _csv_rows(text: str) -> list[Row]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[Row] = []
     try:
-        return bool(_DAY.match(value)) and bool(datetime.date.fromisoformat(value))
-    except ValueError:
-        return False
+        header = [h.strip() for h in next(reader, [])]
+        for cells in reader:
+            if not cells:
+                continue  # a blank line
+            row: Row = {}
+            for n, cell in enumerate(cells):
+                column = header[n] if n < len(header) else f"#{n + 1}"
+                if column in row:
+                    row[column] = [*_as_list(row[column]), cell]
+                else:
+                    row[column] = cell
+            rows.append(row)
+    except csv.Error as exc:
+        raise BulkError(f"row {len(rows) + 1}: the CSV cannot be read ({exc})") from None
+    return rows
 
 
-def _date(value: str) -> list[tuple[str, ox.Literal]] | None:
-    if _is_day(value):
-        return [
-            ("date", ox.Literal(value, datatype=ox.NamedNode(XSD + "date"))),
-            ("year", ox.Literal(value[:4], datatype=ox.NamedNode(XSD + "gYear"))),
-        ]
-    if _MONTH.match(value) and 1 <= int(value[5:]) <= 12:
-        return [
-            ("yearMonth", ox.Literal(value, datatype=ox.NamedNode(XSD + "gYearMonth"))),
-            ("year", ox.Literal(value[:4], datatype=ox.NamedNode(XSD + "gYear"))),
-        ]
-    if _YEAR.match(value):
-        return [("year", ox.Literal(value, datatype=ox.NamedNode(XSD + "gYear")))]
-    return None
+def _yaml_rows(text: str, max_depth: int) -> list[Row]:
+    try:
+        check_yaml(text, max_depth, "the YAML")
+        loaded = yaml.safe_load(text)
+    except ShapeError as exc:
+        raise BulkError(str(exc)) from None
+    except yaml.YAMLError as exc:
+        raise BulkError(f"the YAML cannot be read: {exc}") from None
+    if isinstance(loaded, dict) and "meetings" in loaded:
+        loaded = loaded["meetings"]
+    if not isinstance(loaded, list) or not all(isinstance(r, dict) for r in loaded):
+        raise BulkError("the YAML must be a list of mappings (one per row), or {meetings: [...]}")
+    return [{str(k).strip(): v for k, v in r.items()} for r in loaded]
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.split(";") if v.strip()]
+def _as_list(cell: object) -> list[object]:
+    return cell if isinstance(cell, list) else [cell]
 
 
-def _exists(archive: Archive, iri: str) -> bool:
-    return bool(archive.store.query(f"ASK {{ <{iri}> ?p ?o }}"))
+def _texts(cell: object) -> Iterator[str]:
+    """The values of a cell as text; ValueError for what is no text (a mapping, a nested list)."""
+    for value in _as_list(cell):
+        if value is None:
+            continue
+        if isinstance(value, (dict, list, set)):
+            raise ValueError("a cell holds text or a list of texts, not a mapping or nested list")
+        if isinstance(value, bytes):
+            raise ValueError("a cell holds text, not binary data")
+        if isinstance(value, datetime.date | datetime.datetime):
+            value = value.isoformat()
+        if isinstance(value, bool):
+            value = str(value).lower()
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"not Unicode text (a lone surrogate at character {exc.start})"
+            ) from None
+        if len(text) > MAX_CELL:
+            raise ValueError(f"longer than {MAX_CELL:,} characters, the most a cell may hold")
+        yield text
+
+
+def columns(spec: FormSpec, aliases: dict[str, tuple[str, ...]] | None = None) -> dict:
+    """Every column a file of ``spec``'s records may have, with the form keys it fills: each
+    field's form key (a text field's in each form language, its bare key meaning English), the
+    source block's keys (also without their leading '_'), ``_comment``, ``id``, and ``aliases``."""
+    out: dict[str, tuple[str, ...]] = {ID_COLUMN: (), COMMENT_KEY: (COMMENT_KEY,)}
+    for f in spec.fields:
+        if f.path == SOURCE_PATH:
+            out[f.key] = (SOURCE_KEY,)
+        elif f.kind == "text":
+            out[f.key] = (text_key(f.key, "en"),)
+            out.update({text_key(f.key, lang): (text_key(f.key, lang),) for lang in FORM_LANGUAGES})
+        else:
+            out[f.key] = (f.key,)
+    for key in (SOURCE_KEY, *NEW_SOURCE_KEYS):
+        out[key] = out[key.lstrip("_")] = (key,)
+    out.update(aliases or {})
+    return out
+
+
+def plan(
+    archive: Archive,
+    data: bytes,
+    kind: str,
+    spec: FormSpec,
+    aliases: dict[str, tuple[str, ...]] | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Read every row as ``spec``'s form, build it, and check all rows together (SHACL)."""
+    rows = read_rows(data, kind, archive.settings.max_nesting)
+    archive.refresh()
+    result = Plan(rows, head=archive.head)
+    accepted = columns(spec, aliases)
+    new_sources: dict[str, str] = {}
+    for n, row in enumerate(rows, start=1):
+        _plan_row(archive, spec, accepted, row, n, result, new_sources)
+        if progress:
+            progress(n)
+    if archive.settings.validate:
+        for v in archive.validator.validate(archive.store, result.changesets):
+            n = next((n for n, d in enumerate(result.drafts) if d.key_of(v.focus) is not None), -1)
+            if n < 0:  # about no record of the file: the whole import
+                result.problems.append(Problem(0, spec.key, f"{v.message} [{v.constraint}]"))
+                continue
+            for p in problems_from(result.drafts[n], [v]):
+                _report(result, n + 1, p, spec, result.columns[n])
+    result.problems.sort(key=lambda p: p.row)
+    return result
 
 
 def plan_meetings(
     archive: Archive, data: bytes, kind: str, progress: Progress | None = None
 ) -> Plan:
-    """Check every row and build its change set; SHACL runs on all of them together."""
-    rows = read_rows(data, kind, archive.settings.max_nesting)
-    plan = Plan(rows)
-    names = _Names(archive)
-    new_sources: dict[str, str] = {}
-    for n, row in enumerate(rows, start=1):
-        problems: list[Problem] = []
-        unknown = sorted(set(row) - set(COLUMNS))
-        for col in unknown:
-            problems.append(
-                Problem(n, col, f"unknown column (the columns are: {', '.join(COLUMNS)})")
-            )
-        cs, meeting = _row_changeset(archive, names, row, n, problems, new_sources, plan)
-        plan.problems.extend(problems)
-        if meeting:
-            plan.subjects[meeting] = n
-        plan.changesets.append(cs)
-        if progress:
-            progress(n)
-    if not plan.problems and archive.settings.validate:
-        for v in archive.validator.validate(archive.store, plan.changesets):
-            row = plan.subjects.get(v.focus, 0)
-            column = PROPERTY_COLUMN.get(v.path or "", v.path or "meeting")
-            plan.problems.append(Problem(row, column, f"{v.message} [{v.constraint}]"))
-    return plan
+    """:func:`plan` for meetings, with the columns of the earlier meeting template."""
+    return plan(archive, data, kind, form_spec(MEETING), MEETING_ALIASES, progress)
 
 
-def _row_changeset(
+def _plan_row(
     archive: Archive,
-    names: _Names,
-    row: dict[str, str],
+    spec: FormSpec,
+    accepted: dict[str, tuple[str, ...]],
+    row: Row,
     n: int,
-    problems: list[Problem],
+    result: Plan,
     new_sources: dict[str, str],
-    plan: Plan,
-) -> tuple[ChangeSet, str | None]:
-    minter = archive.minter
-    triples: list[ox.Triple] = []
-
-    def problem(column: str, message: str) -> None:
-        problems.append(Problem(n, column, message))
-
-    label = row.get("label", "")
-    date = row.get("date", "")
-    if not label:
-        problem("label", "every meeting needs an English label")
-    if not date:
-        problem("date", "every meeting needs a date (YYYY-MM-DD, or YYYY-MM, or YYYY)")
-    slug = row.get("id") or slugify(f"{label[:60]} {date}")
-    meeting_iri = minter.resource("meeting", slug)
-    if meeting_iri in plan.subjects:
-        problem("id", f"another row already makes {meeting_iri}")
-    elif _exists(archive, meeting_iri):
-        problem("id", f"{meeting_iri} already exists; give another id (or correct it instead)")
-    m = ox.NamedNode(meeting_iri)
-
-    def add(prop: str, obj: ox.NamedNode | ox.Literal, subject: ox.NamedNode = m) -> None:
-        triples.append(ox.Triple(subject, ox.NamedNode(prop), obj))
-
-    add(RDF_TYPE, ox.NamedNode(DKG + "Meeting"))
-    for col, lang in (("label", "en"), ("label_sq", "sq"), ("label_sr", "sr-Latn")):
-        if row.get(col):
-            add(RDFS_LABEL, ox.Literal(row[col], language=lang))
-    if date:
-        parsed = _date(date)
-        if parsed is None:
-            problem("date", f"{date!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY")
-        else:
-            for prop, lit in parsed:
-                add(DKG + prop, lit)
-    if row.get("end_date"):
-        if not _is_day(row["end_date"]):
-            problem("end_date", f"{row['end_date']!r} is not a day: write YYYY-MM-DD")
-        elif _DAY.match(date) and row["end_date"] < date:
-            problem("end_date", "the meeting cannot end before it starts")
-        else:
-            add(DKG + "endDate", ox.Literal(row["end_date"], datatype=ox.NamedNode(XSD + "date")))
-    if row.get("level"):
-        level = row["level"]
-        key = LEVELS.get(level.lower())
-        if level.startswith(DKG):
-            add(DKG + "meetingLevel", ox.NamedNode(level))
-        elif key:
-            add(DKG + "meetingLevel", ox.NamedNode(DKG + key))
-        else:
-            problem("level", f"{level!r}: write technical, high-level or working group")
-    if row.get("round"):
-        if row["round"].isdigit():
-            add(
-                DKG + "roundNumber",
-                ox.Literal(row["round"], datatype=ox.NamedNode(XSD + "integer")),
-            )
-        else:
-            problem("round", f"{row['round']!r} is not a whole number")
-    links = (
-        ("place", "place"),
-        ("process", "process"),
-        ("participants", "participant"),
-        ("delegations", "delegation"),
-        ("facilitator", "facilitator"),
-        ("topics", "topic"),
-        ("reached", "reached"),
-        ("discussed", "discussed"),
-    )
-    for column, prop in links:
-        for value in _split(row.get(column, "")):
-            iri, why = names.resolve(value, column)
-            if why:
-                problem(column, why)
-            else:
-                add(DKG + prop, ox.NamedNode(iri))  # type: ignore[arg-type]
-    for col, lang in (("outcome_en", "en"), ("outcome_sq", "sq"), ("outcome_sr", "sr-Latn")):
-        if row.get(col):
-            add(DKG + "outcome", ox.Literal(row[col], language=lang))
-    if row.get("note"):
-        add(DKG + "note", ox.Literal(row["note"]))
-    if row.get("source_locator"):
-        add(DKG + "sourceLocator", ox.Literal(row["source_locator"]))
-    source = _source(archive, names, row, problem, new_sources, triples, plan, n)
-    if source:
-        add(DKG + "source", ox.NamedNode(source))
-    comment = f"Bulk import: {label}"
-    return ChangeSet(added=triples, sources=[source] if source else [], comment=comment), (
-        meeting_iri
-    )
+) -> None:
+    """Read one row as form data, build its draft, and note the problems found."""
+    problems: list[Problem] = []
+    form: dict[str, list[str]] = {}
+    where: dict[str, str] = {}  # form key -> the column that filled it
+    slug = None
+    for column, cell in row.items():
+        try:
+            values = [v.strip() for v in _texts(cell)]
+        except ValueError as exc:
+            problems.append(Problem(n, column, str(exc)))
+            continue
+        values = [v for v in values if v]
+        if column not in accepted:
+            if values:
+                known = ", ".join(sorted(accepted))
+                problems.append(Problem(n, column, f"unknown column (the columns are: {known})"))
+            continue
+        if column == ID_COLUMN:
+            slug = values[0] if values else None
+            continue
+        for key in accepted[column]:
+            where.setdefault(key, column)
+        for value in values:
+            key = _key_for(spec, accepted[column], value)
+            f = spec.field(key)
+            split = f is not None and f.kind in _SPLIT_KINDS and f.multiple
+            parts = [v.strip() for v in value.split(";")] if split else [value]
+            form.setdefault(key, []).extend(p for p in parts if p)
+    _reuse_source(archive, form, new_sources)
+    name = (submitted(form, text_key("label", "en")) or [f"row {n}"])[0]
+    form.setdefault(COMMENT_KEY, [f"Bulk import: {name}"])
+    iri = archive.minter.resource(spec.kind, slug) if slug else readable_iri(archive, spec, form)
+    if iri in result.subjects:
+        problems.append(Problem(n, ID_COLUMN, f"row {result.subjects[iri]} already makes {iri}"))
+    elif used(archive, iri):
+        problems.append(Problem(n, ID_COLUMN, f"{iri} already exists; give another id"))
+    draft = build(archive, spec, form, new_iri=iri)
+    result.drafts.append(draft)
+    result.columns.append(where)
+    for record in draft.created:
+        if record.iri != iri and record.iri in result.subjects:
+            column = where.get(record.key) or where.get("_source_title") or "source_title"
+            other = result.subjects[record.iri]
+            problems.append(Problem(n, column, f"row {other} already makes {record.iri}"))
+        result.subjects.setdefault(record.iri, n)
+    if draft.source and not form.get(SOURCE_KEY):
+        new_sources[_new_source_key(form)] = draft.source
+    result.problems.extend(problems)
+    taken = {(p.row, p.column) for p in problems}
+    for p in draft.problems:
+        _report(result, n, p, spec, where, taken)
+    if not draft.source and not any(p.code == "missing-source" for p in draft.problems):
+        _report(result, n, FormProblem(SOURCE_KEY, "missing-source"), spec, where, taken)
 
 
-def _source(
-    archive: Archive,
-    names: _Names,
-    row: dict[str, str],
-    problem: Callable[[str, str], None],
-    new_sources: dict[str, str],
-    triples: list[ox.Triple],
-    plan: Plan,
+def _key_for(spec: FormSpec, keys: tuple[str, ...], value: str) -> str:
+    """The form key a value of a column fills: the first of ``keys`` whose field's datatype
+    takes it (the last one when none does, for the checks to report)."""
+    for key in keys:
+        f = spec.field(key)
+        if f is None or f.datatype is None or f.kind == "text":
+            return key
+        if not ill_typed(ox.Literal(value, datatype=ox.NamedNode(f.datatype))):
+            return key
+    return keys[0]
+
+
+def _new_source_key(form: dict[str, list[str]]) -> str:
+    return (submitted(form, "_source_url") or submitted(form, "_source_title") or [""])[0]
+
+
+_BY_URL = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT DISTINCT ?s WHERE {
+  ?s a ?t . ?t rdfs:subClassOf* <%s> . ?s <%s> ?u FILTER(STR(?u) = %s)
+} LIMIT 2
+"""
+
+
+def _reuse_source(
+    archive: Archive, form: dict[str, list[str]], new_sources: dict[str, str]
+) -> None:
+    """A new source given by the URL (or title) of one an earlier row made, or by the URL of an
+    existing source, is that source: it is described once."""
+    if submitted(form, SOURCE_KEY):
+        return
+    key = _new_source_key(form)
+    iri = new_sources.get(key) if key else None
+    url = submitted(form, "_source_url")
+    if iri is None and url:
+        found = archive.query(_BY_URL % (DKG.Source, DKG.url, ox.Literal(url[0])))
+        matches = [r["s"].value for r in found]
+        iri = matches[0] if len(matches) == 1 else None
+    if iri:
+        for k in NEW_SOURCE_KEYS:
+            form.pop(k, None)
+        form[SOURCE_KEY] = [iri]
+
+
+def _report(
+    result: Plan,
     n: int,
-) -> str | None:
-    """The row's source: an existing one (IRI, title or URL) or a new one from url/title."""
-    if row.get("source"):
-        iri, why = names.resolve(row["source"], "source")
-        if why:
-            problem("source", why)
-        return iri
-    url, title = row.get("source_url", ""), row.get("source_title", "")
-    if not url and not title:
-        problem("source", "every meeting needs a source: 'source', or 'source_url'/'source_title'")
-        return None
-    if url and not url.startswith(("http://", "https://")):
-        problem("source_url", f"{url!r} is not a web address")
-        return None
-    if url:
-        existing = names.lookup(url, "source")
-        if len(existing) == 1:
-            return existing.pop()
-    key = url or title
-    if key in new_sources:
-        return new_sources[key]
-    if not title:
-        problem("source_title", "a new source needs a title")
-        return None
-    iri = archive.minter.resource("source", slugify(title)[:80])
-    if _exists(archive, iri):
-        return iri
-    new_sources[key] = iri
-    plan.subjects.setdefault(iri, n)
-    s = ox.NamedNode(iri)
-    triples.append(ox.Triple(s, ox.NamedNode(RDF_TYPE), ox.NamedNode(DKG + "Source")))
-    triples.append(ox.Triple(s, ox.NamedNode(RDFS_LABEL), ox.Literal(title, language="en")))
-    triples.append(ox.Triple(s, ox.NamedNode(DCT + "title"), ox.Literal(title)))
-    if url:
-        anyuri = ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI"))
-        triples.append(ox.Triple(s, ox.NamedNode(DKG + "url"), anyuri))
-    if row.get("source_issuer"):
-        issuer = row["source_issuer"]
-        obj: Any = ox.NamedNode(issuer) if issuer.startswith("http") else ox.Literal(issuer)
-        triples.append(ox.Triple(s, ox.NamedNode(DCT + "publisher"), obj))
-    if row.get("source_date"):
-        if _is_day(row["source_date"]):
-            day = ox.Literal(row["source_date"], datatype=ox.NamedNode(XSD + "date"))
-            triples.append(ox.Triple(s, ox.NamedNode(DKG + "date"), day))
-        else:
-            problem("source_date", f"{row['source_date']!r} is not a day: write YYYY-MM-DD")
-    return iri
+    p: FormProblem,
+    spec: FormSpec,
+    where: dict[str, str],
+    taken: set[tuple[int, str]] | None = None,
+) -> None:
+    """Add a form problem as a row problem, named by the column it came from."""
+    column = where.get(p.key) or _column_name(p.key, spec)
+    if taken is not None and (n, column) in taken:
+        return
+    if p.code == "shacl" and any(q.row == n and q.column == column for q in result.problems):
+        return  # the input problem on that cell already says it, in plainer words
+    result.problems.append(Problem(n, column, explain(p, spec)))
+
+
+def _column_name(key: str, spec: FormSpec) -> str:
+    if not key:
+        return spec.key
+    if key == "source":
+        return "source"
+    return key.lstrip("_")
+
+
+def explain(p: FormProblem, spec: FormSpec) -> str:
+    """A form problem in plain English words, for a row of a file."""
+    f = spec.field(p.key.split("@", 1)[0])
+    onto = Ontology.get()
+    if p.code == "unknown-reference":
+        kinds = " or ".join(_name(onto, c).lower() for c in (f.classes if f else ())) or "record"
+        return f"no {kinds} is called {p.value!r} in the archive: give its IRI, or record it first"
+    if p.code == "ambiguous-reference":
+        return f"{p.value!r} could be any of {', '.join(p.matches)}: give the IRI"
+    if p.code == "not-an-option":
+        options = ", ".join(_name(onto, o) for o in (f.options if f else ()))
+        return f"{p.value!r} is not one of the choices ({options})"
+    if p.code == "missing-language":
+        tag = p.key.rsplit("@", 1)[-1]
+        what = f.name("en").lower() if f else "name"
+        return f"a {what} in {LANGUAGES.get(tag, tag)} is required"
+    if p.code == "missing-source":
+        return "every row needs a source: 'source' (an existing one) or 'source_url'/'source_title'"
+    shown = p.path is not None and p.value and p.value not in (p.message or "")
+    return f"{p.value!r}: " * bool(shown) + f"{p.message} [{p.constraint}]"
+
+
+def _name(onto: Ontology, iri: str) -> str:
+    labels = onto.labels(iri)
+    return labels.get("en") or next(iter(labels.values()), None) or iri.rsplit("#", 1)[-1]
 
 
 def apply(archive: Archive, plan: Plan, *, agent: str) -> list[Record]:
-    """Write a problem-free plan: every meeting as one batch, all or nothing."""
+    """Write a problem-free plan: every row as one change set of one batch, all or nothing,
+    refused (ConflictError) when the archive changed since the plan was made."""
     if plan.problems:
         raise ValueError("the import has problems; nothing was written")
-    return archive.commit(plan.changesets, agent=agent)
+    return archive.commit(plan.changesets, agent=agent, expected_head=plan.head)
+
+
+__all__ = [
+    "BulkError",
+    "Plan",
+    "Problem",
+    "apply",
+    "columns",
+    "explain",
+    "kind_of",
+    "plan",
+    "plan_meetings",
+    "read_rows",
+]

@@ -26,7 +26,7 @@ BAD = (
     HEADER
     + "Fourth round,2011-13-45,,,sideways,Nobody Known,,,,,\n"
     + ",,,,,,,,,,\n"
-    + "Fifth round,2011-06-01,2011-05-01,,,,Alpha agreement,,,ftp://x,Title\n"
+    + "Fifth round,2011-06-01,2011-05-01,,,,Alpha agreement,,,not a web address,Title\n"
 )
 
 
@@ -68,7 +68,7 @@ def test_every_problem_reported_with_row_and_column(small):
         (1, "source"),
         (2, "label"),
         (2, "date"),
-        (3, "end_date"),
+        (3, "date"),  # after its end date (the shapes' sh:lessThanOrEquals)
         (3, "source_url"),
     } <= found
 

@@ -81,6 +81,33 @@ def _t(s: str, p: str, o: ox.NamedNode | ox.Literal) -> ox.Triple:
     return ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o)
 
 
+def _readable_iri(archive: Archive, cls: str, name: str, date: str | None = None) -> str:
+    """The IRI a new record is given when nobody has used it: its kind, its name, its day."""
+    kind = Ontology.get().kind_of(cls)
+    slug = slugify(name)[:60].rstrip("-")
+    if "-" in slug and len(slugify(name)) > 60:
+        slug = slug.rsplit("-", 1)[0]
+    if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) and date not in slug:
+        slug = f"{slug}-{date}"
+    minter = archive.minter
+    return f"{minter.base}topic/{slug}" if kind == "topic" else minter.resource(kind, slug)
+
+
+def _naming(spec: FormSpec, data: FormData) -> tuple[str, str | None, list[str]]:
+    """A new record's name (for its IRI), its date, and every name typed for it."""
+    english = submitted(data, text_key("label", "en"))
+    other = [v for lang in FORM_LANGUAGES for v in submitted(data, text_key("label", lang))]
+    date = next(iter(submitted(data, "date")), None)
+    return (english or other or [spec.key])[0], date, english or other
+
+
+def readable_iri(archive: Archive, spec: FormSpec, data: FormData) -> str:
+    """The IRI a new record made from ``data`` gets when that IRI is still free (bulk import
+    refuses a row whose record would need another, so importing a file twice is refused)."""
+    name, date, _ = _naming(spec, data)
+    return _readable_iri(archive, spec.cls, name, date)
+
+
 class _Minter:
     """Fresh IRIs for new records: readable slugs, never one used before (now or in history)."""
 
@@ -89,14 +116,7 @@ class _Minter:
         self.taken: set[str] = set()
 
     def mint(self, cls: str, name: str, date: str | None = None) -> str:
-        kind = Ontology.get().kind_of(cls)
-        slug = slugify(name)[:60].rstrip("-")
-        if "-" in slug and len(slugify(name)) > 60:
-            slug = slug.rsplit("-", 1)[0]
-        if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) and date not in slug:
-            slug = f"{slug}-{date}"
-        minter = self.archive.minter
-        stem = f"{minter.base}topic/{slug}" if kind == "topic" else minter.resource(kind, slug)
+        stem = _readable_iri(self.archive, cls, name, date)
         iri, n = stem, 1
         while iri in self.taken or used(self.archive, iri):
             n += 1
@@ -139,8 +159,16 @@ def used(archive: Archive, iri: str) -> bool:
     return iri.encode() in _journal_iris(archive)
 
 
-def build(archive: Archive, spec: FormSpec, data: FormData, iri: str | None = None) -> Draft:
-    """The change set a submitted form proposes; ``iri`` is the record being corrected, if any."""
+def build(
+    archive: Archive,
+    spec: FormSpec,
+    data: FormData,
+    iri: str | None = None,
+    *,
+    new_iri: str | None = None,
+) -> Draft:
+    """The change set a submitted form proposes; ``iri`` is the record being corrected, if any,
+    and ``new_iri`` the IRI a new record takes instead of one minted from its name."""
     minter = _Minter(archive)
     problems: list[Problem] = []
     source, source_triples, source_record = _source(archive, data, minter, problems)
@@ -148,16 +176,14 @@ def build(archive: Archive, spec: FormSpec, data: FormData, iri: str | None = No
     comment = " ".join(submitted(data, "_comment"))
     cs.comment = comment or None
     is_new = iri is None
-    date = next(iter(submitted(data, "date")), None)
-    english = submitted(data, text_key("label", "en"))
-    other = [v for lang in FORM_LANGUAGES for v in submitted(data, text_key("label", lang))]
+    name, date, names = _naming(spec, data)
     if iri is None:
-        name = (english or other or [f"{spec.key}"])[0]
-        iri = minter.mint(spec.cls, name, date)
+        iri = new_iri or minter.mint(spec.cls, name, date)
+        minter.taken.add(iri)
         cs.added.append(_t(iri, RDF_TYPE, ox.NamedNode(spec.cls)))
     draft = Draft(iri=iri, spec=spec, changeset=cs, is_new=is_new, source=source)
     if is_new:
-        draft.created.append(NewRecord(iri, spec.cls, "", english or other, date))
+        draft.created.append(NewRecord(iri, spec.cls, "", names, date))
     if source_record:
         draft.created.append(source_record)
     current = {} if is_new else current_terms(archive, iri)
@@ -210,14 +236,15 @@ def _unresolved(key: str, exc: Unresolved, f: Field | None = None) -> Problem:
 
 
 def _with_year(f: Field, spec: FormSpec, data: FormData, terms: list) -> list:
-    """Add the year when a day is given and no year typed (docs/vocabulary.md: give dkg:year
-    whenever the year is known; filters and the time slider use it)."""
+    """Add the year when a day or a month is given and no year typed (docs/vocabulary.md: give
+    dkg:year whenever the year is known; filters and the time slider use it)."""
     if f.path != str(DKG.year) or terms:
         return terms
-    date_field = spec.by_path(str(DKG.date))
-    days = submitted(data, date_field.key) if date_field else []
-    if days and re.fullmatch(r"\d{4}-\d{2}-\d{2}", days[0]):
-        return [ox.Literal(days[0][:4], datatype=ox.NamedNode(f.datatype or ""))]
+    for path, pattern in ((DKG.date, r"\d{4}-\d{2}-\d{2}"), (DKG.yearMonth, r"\d{4}-\d{2}")):
+        given = spec.by_path(str(path))
+        values = submitted(data, given.key) if given else []
+        if values and re.fullmatch(pattern, values[0]):
+            return [ox.Literal(values[0][:4], datatype=ox.NamedNode(f.datatype or ""))]
     return terms
 
 

@@ -9,9 +9,9 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from ..archive import Archive
-from ..labels import canonical, labels
+from ..labels import canonical, labels, local_name
 from ..namespaces import DKG
-from .fields import FORM_LANGUAGES, SOURCE_PATH, Field, FormSpec
+from .fields import FORM_LANGUAGES, SOURCE_PATH, Field, FormSpec, Ontology
 
 FormData = Mapping[str, list[str]]
 
@@ -136,10 +136,11 @@ def field_terms(
             except Unresolved as exc:
                 problems.append((key, exc))
         elif f.kind == "choice":
-            if value not in f.options:
+            option = choice(f, value)
+            if option is None:
                 problems.append((key, Unresolved(value, [])))
             else:
-                terms.append(ox.NamedNode(value) if valid_iri(value) else literal(f, value))
+                terms.append(ox.NamedNode(option) if valid_iri(option) else literal(f, option))
         elif f.kind == "iri":
             if valid_iri(value):
                 terms.append(ox.NamedNode(value))
@@ -150,6 +151,29 @@ def field_terms(
         else:
             terms.append(literal(f, value))
     return terms, problems
+
+
+def _words(text: str) -> str:
+    """Text as lower-case words: "High-level", "high level" and "HighLevel" read alike."""
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
+    return " ".join(re.split(r"[\W_]+", text.casefold())).strip()
+
+
+def choice(f: Field, text: str) -> str | None:
+    """The option of a choice field that ``text`` names: the option itself, its name in any
+    language or its local name (any case, spaces or hyphens), or the first words of exactly one
+    option's name ("technical" for "Technical round"); None when it names none."""
+    if text in f.options:
+        return text
+    wanted = _words(text)
+    if not wanted:
+        return None
+    onto = Ontology.get()
+    names = {o: {_words(n) for n in (local_name(o), *onto.labels(o).values())} for o in f.options}
+    exact = [o for o, said in names.items() if wanted in said]
+    starts = [o for o, said in names.items() if any(n.startswith(wanted + " ") for n in said)]
+    found = exact or starts
+    return found[0] if len(found) == 1 else None
 
 
 def managed(f: Field, term: ox.Literal | ox.NamedNode) -> bool:
