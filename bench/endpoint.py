@@ -118,6 +118,9 @@ def start_dialogue_kg(data_dir: Path, workers: int, threads: int) -> Server:
             "DKG_VALIDATE": "false",
             "DKG_QUERY_WORKERS": str(workers),
             "DKG_THREADS": str(threads),
+            # Every simulated client connects from 127.0.0.1: no per-client limits.
+            "DKG_QUERIES_PER_CLIENT": "0",
+            "DKG_CONNECTIONS_PER_CLIENT": "0",
         },
     )
     wait_for("127.0.0.1", server.port, "/sparql?query=ASK%7B%7D", server.process, 900)
