@@ -647,6 +647,29 @@ class HistoryIndex:
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
 
 
+class Snapshot:
+    """The archive as it stood at one revision, queried like the archive itself (the same guard
+    on SERVICE and nesting): what the SPARQL endpoint answers ``?revision=N`` from."""
+
+    def __init__(self, archive: Archive, revision: int) -> None:
+        self.archive, self.revision = archive, revision
+        self.settings = archive.settings
+        self.store = index_for(archive).state(revision)
+
+    def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
+        """Run a SPARQL query on the state at this revision (SERVICE/LOAD refused unless
+        allowed)."""
+        from .guard import check as check_query
+
+        check_query(
+            sparql,
+            allow_service=self.settings.allow_service,
+            max_depth=self.settings.max_nesting,
+            update=False,
+        )
+        return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
+
+
 def open_for_history(settings: Settings) -> Archive:
     """The archive of ``settings`` with its journal read but its query store left empty: for
     commands that read the past (history, diff, blame, versions, a query as of a revision, or a

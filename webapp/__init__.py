@@ -27,6 +27,7 @@ BLUEPRINTS: tuple[str, ...] = (
     "desk",
     "api",
     "resources",
+    "memento",
     "timeline",
     "agreements",
     "record",

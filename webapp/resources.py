@@ -38,6 +38,7 @@ from dialogue_kg.terms import linkable
 
 from . import get_archive, wants_json
 from .i18n import current_language
+from .memento import decorate as memento_headers
 
 bp = Blueprint("resources", __name__)
 
@@ -146,7 +147,7 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
         abort(404)
     history_view = request.args.get("view") == "history"
     fmt = fmt or (None if history_view else _negotiate())
-    revision = _revision_arg()
+    revision = asked = _revision_arg()
     archive = get_archive()
     lang = current_language()
     description = describe(_source(revision), iri, lang, archive.minter.provenance_graph)
@@ -156,10 +157,14 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
         # Retracted or reverted: its last state, as of the revision before the retraction.
         kept = current_app.extensions.setdefault("resources.retracted", Retracted())
         history = retracted_history(archive, iri, kept)
-        if history is not None:
-            gone, revision = history[-1], history[-1].revision - 1
-            last = last_state(archive, history)
-            description = describe(last, iri, lang, archive.minter.provenance_graph)
+    elif description is None:
+        # As of a revision after its retraction (a Memento of the retracted page): the same.
+        history = [c for c in resource_history(archive, iri) if c.revision <= revision]  # type: ignore[operator]
+        history = history if history and history[-1].removed else None
+    if history is not None:
+        gone, revision = history[-1], history[-1].revision - 1
+        last = last_state(archive, history)
+        description = describe(last, iri, lang, archive.minter.provenance_graph)
     status = 410 if gone is not None else 200
     if description is None:
         response = Response(render_template("not_found.html", iri=iri, as_of=revision), status=404)
@@ -192,6 +197,9 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
             f'<{request.path}?view=history>; rel="version-history"',
         ]
         response.headers["Link"] = ", ".join(links)
+    if description is not None and not history_view:
+        space, _, rest = iri[len(DEFAULT_BASE) :].partition("/")
+        memento_headers(response, space, f"{rest}.{ext}" if ext else rest, asked)
     response.headers.add("Vary", "Accept")
     return response
 

@@ -23,6 +23,7 @@ from dialogue_kg.protocol import (
 )
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.update import run_update
+from dialogue_kg.versions import Snapshot
 from dialogue_kg.workers import QueryFailed, answer
 
 from . import get_archive
@@ -146,6 +147,7 @@ def sparql() -> Response:
         }
         settings = get_archive().settings
         _check_shape(req.query, settings, "the query")
+        revision = _revision(request.values.get("revision"))
         with _client_slots(settings).slot(request.remote_addr or "") as free:
             if not free:
                 response = _text(
@@ -156,7 +158,15 @@ def sparql() -> Response:
                 response.headers["Retry-After"] = "5"
                 return response
             pool = current_app.extensions.get("query_pool")
-            if pool is not None:
+            if revision is not None:
+                # The state at a past revision comes from the history index, in this process.
+                found = answer(
+                    Snapshot(get_archive(), revision),
+                    req.query,
+                    max_bytes=settings.max_result_bytes,
+                    **options,
+                )
+            elif pool is not None:
                 found = pool.run(req.query, **options)
             else:
                 found = answer(
@@ -169,6 +179,21 @@ def sparql() -> Response:
         return _text(exc.status, str(exc))
     except QueryTimeout as exc:
         return _text(503, str(exc))
+
+
+def _revision(raw: str | None) -> int | None:
+    """``?revision=N``: None for the current state, else N once the journal has it."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ProtocolError(400, "revision must be a whole number")
+    archive = get_archive()
+    revision = int(raw)
+    if revision > archive.revision:
+        raise ProtocolError(
+            400, f"no revision {revision}: the archive has revisions 0 to {archive.revision}"
+        )
+    return None if revision == archive.revision else revision
 
 
 def _page() -> Response:
