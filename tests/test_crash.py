@@ -93,3 +93,59 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(tmp_path: Path, store: str
             )
             assert count == len(rounds) * 3 * PER_SET
     assert len(acknowledged) > RUNS, "the writers did get to write"
+
+
+@pytest.mark.slow
+def test_sigkill_while_the_history_index_is_kept_it_recovers_to_the_journal(
+    tmp_path: Path,
+) -> None:
+    """Killed anywhere (journal append, index update, between them), the index catches up with
+    the journal on the next use, and says exactly what a replay says."""
+    from dialogue_kg.archive import comparable
+    from dialogue_kg.versions import HistoryIndex, index_for
+
+    rng = random.Random(20261207)
+    data_dir = tmp_path / "archive"
+    (tmp_path / "archive-no-graph-data").mkdir()
+    settings = Settings.from_env(
+        {}, data_dir=str(data_dir), graph_data_dir=str(tmp_path / "archive-no-graph-data")
+    )
+    start, acknowledged = 0, []
+    for _ in range(4):
+        acknowledged += _run_and_kill_module(
+            "tests.helpers.index_writer", data_dir, start, rng.uniform(0.5, 1.5)
+        )
+        start += 10_000
+        with Archive.open(settings, initialise=False) as arc:
+            if arc.journal.torn_bytes:
+                Journal(data_dir).repair()
+                continue
+            index = index_for(arc)
+            assert index.revision == arc.revision
+            assert arc.verify().ok
+            fresh = HistoryIndex(arc.journal, arc.minter)  # in memory, from the journal alone
+            fresh.sync()
+            for n in sorted({0, arc.revision // 2, arc.revision - 1, arc.revision}):
+                ours = comparable(index.state(n).sorted_nquads())
+                assert ours == comparable(arc.replay(n).sorted_nquads()), n
+                assert index.diff(0, n) == fresh.diff(0, n)
+    assert acknowledged, "the writers did get to write"
+
+
+def _run_and_kill_module(module: str, data_dir: Path, start: int, delay: float) -> list[int]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, str(data_dir), str(start)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    if first != b"ready\n":
+        proc.kill()
+        _, err = proc.communicate()
+        raise RuntimeError(f"the writer did not start: {first!r} {err.decode()[-2000:]}")
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    out, _ = proc.communicate()
+    return [int(line.split()[1]) for line in out.decode().splitlines() if line.startswith("ack ")]
