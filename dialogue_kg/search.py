@@ -90,6 +90,7 @@ class Hit:
     summary: str | None
     exact: bool
     matched_name: str | None = None  # the alternative name that matched, when not the label
+    summary_language: str = ""  # the summary's language tag (English when the reader's is missing)
     score: float = 0.0
 
     def as_json(self) -> dict:
@@ -100,6 +101,7 @@ class Hit:
             "kind": self.kind,
             "kindLabel": self.kind_label,
             "summary": self.summary,
+            "summaryLanguage": self.summary_language,
             "exact": self.exact,
             "matchedName": self.matched_name,
         }
@@ -348,7 +350,8 @@ class SearchIndex:
             matched = None
             if key(label) != wanted:
                 matched = next((t for t, _ in values["alts"] if key(t) == wanted), None)
-            summary = best([tuple(v) for v in values["summaries"]], lang)
+            summaries = [tuple(v) for v in values["summaries"]]
+            summary = best(summaries, lang)
             hits.append(
                 Hit(
                     iri=iri,
@@ -356,6 +359,7 @@ class SearchIndex:
                     kind=kind,
                     kind_label=kind_names.get(kind) or (local_name(kind) if kind else ""),
                     summary=_shorten(summary) if summary else None,
+                    summary_language=next((t for v, t in summaries if v == summary), ""),
                     exact=r in exact_ids,
                     matched_name=matched,
                     score=score,

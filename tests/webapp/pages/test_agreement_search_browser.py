@@ -74,6 +74,7 @@ def test_first_agreement_what_whether_who(chromium, live, size: str) -> None:
 def test_header_search_first_hit(chromium, live, size: str, query: str, first: str) -> None:
     with open_page(chromium, viewport=SIZES[size]) as (page, watch):
         page.goto(live + "/agreements")
+        assert page.evaluate(WIDE) <= 0, "the agreements list scrolls sideways"
         box = page.locator("#site-search-q")
         assert box.is_visible()
         box.fill(query)

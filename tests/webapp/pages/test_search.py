@@ -37,6 +37,7 @@ def test_results_page_groups_by_kind_in_the_readers_language(curated_client) -> 
     )
     assert "Marrëveshja e parë e parimeve" in page  # the Albanian label
     assert "Brussels Agreement" in page  # the name that matched
+    assert '<p class="summary" lang="en">' in page  # an English summary on an Albanian page
     json_page = curated_client.get("/search?q=Thaci", headers={"Accept": "application/json"})
     assert json_page.get_json()["results"][0]["label"] == "Hashim Thaçi"
 
