@@ -229,14 +229,13 @@ def plan(
         _plan_row(archive, spec, accepted, row, n, result, new_sources)
         if progress:
             progress(n)
-    if archive.settings.validate:
-        for v in archive.validator.validate(archive.store, result.changesets):
-            n = next((n for n, d in enumerate(result.drafts) if d.key_of(v.focus) is not None), -1)
-            if n < 0:  # about no record of the file: the whole import
-                result.problems.append(Problem(0, spec.key, f"{v.message} [{v.constraint}]"))
-                continue
-            for p in problems_from(result.drafts[n], [v]):
-                _report(result, n + 1, p, spec, result.columns[n])
+    for v in archive.check(result.changesets):
+        n = next((n for n, d in enumerate(result.drafts) if d.key_of(v.focus) is not None), -1)
+        if n < 0:  # about no record of the file: the whole import
+            result.problems.append(Problem(0, spec.key, f"{v.message} [{v.constraint}]"))
+            continue
+        for p in problems_from(result.drafts[n], [v]):
+            _report(result, n + 1, p, spec, result.columns[n])
     result.problems.sort(key=lambda p: p.row)
     return result
 
@@ -298,7 +297,7 @@ def _plan_row(
     result.columns.append(where)
     for record in draft.created:
         if record.iri != iri and record.iri in result.subjects:
-            column = where.get(record.key) or where.get("_source_title") or "source_title"
+            column = where.get("_source_title", "source_title")  # a new source: by its title
             other = result.subjects[record.iri]
             problems.append(Problem(n, column, f"row {other} already makes {record.iri}"))
         result.subjects.setdefault(record.iri, n)
@@ -308,13 +307,13 @@ def _plan_row(
     taken = {(p.row, p.column) for p in problems}
     for p in draft.problems:
         _report(result, n, p, spec, where, taken)
-    if not draft.source and not any(p.code == "missing-source" for p in draft.problems):
+    if not draft.source and not any(p.key.startswith(SOURCE_KEY) for p in draft.problems):
         _report(result, n, FormProblem(SOURCE_KEY, "missing-source"), spec, where, taken)
 
 
 def _key_for(spec: FormSpec, keys: tuple[str, ...], value: str) -> str:
     """The form key a value of a column fills: the first of ``keys`` whose field's datatype
-    takes it (the last one when none does, for the checks to report)."""
+    takes it (the first when none does, for the checks to report)."""
     for key in keys:
         f = spec.field(key)
         if f is None or f.datatype is None or f.kind == "text":
