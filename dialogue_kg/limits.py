@@ -28,7 +28,6 @@ _SHORT = {
     '"': re.compile(r'"(?:[^"\\\n\r]|\\.)*"', re.DOTALL),
     "'": re.compile(r"'(?:[^'\\\n\r]|\\.)*'", re.DOTALL),
 }
-_EOL = re.compile(r"[\r\n]")
 _BLANK = re.compile(r"[\x00-\x20]")
 _FETCH_WORD = re.compile(r"service|load", re.IGNORECASE)
 
@@ -63,7 +62,11 @@ def scan_sparql(
     """
     gts = [m.start() for m in re.finditer(">", text)]
     blanks = [m.start() for m in _BLANK.finditer(text)]
-    eols = [m.start() for m in _EOL.finditer(text)]
+    # A comment ends at a line feed or a carriage return: both readings are followed.
+    eols = [
+        [m.start() for m in re.finditer("\n", text)],
+        [m.start() for m in re.finditer("\r", text)],
+    ]
     best: dict[int, int] = {0: 0}
     heap = [0]
     deepest, may_fetch = 0, False
@@ -97,9 +100,10 @@ def scan_sparql(
         elif char == "\\":
             push(at + 2, depth)
         elif char == "#":
-            i = bisect.bisect_right(eols, at)
-            if i < len(eols):
-                push(eols[i] + 1, depth)
+            for ends in eols:
+                i = bisect.bisect_right(ends, at)
+                if i < len(ends):
+                    push(ends[i] + 1, depth)
         elif char == ">":
             if text.startswith(">>", at):
                 push(at + 2, max(depth - 1, 0))  # the end of a quoted triple

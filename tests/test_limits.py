@@ -62,6 +62,9 @@ def test_nesting_up_to_the_limit_is_accepted() -> None:
         'VALUES ?v { """ " ',
         "# a comment\n",
         "FILTER(?a<'>' ",
+        # A comment that ends at a carriage return for one reader and at the line feed for
+        # another, with a long string opened in between.
+        '# \r """ \n',
     ],
 )
 def test_no_reading_of_the_text_hides_nesting(hider: str) -> None:

@@ -146,7 +146,6 @@ def sparql() -> Response:
             "accept": request.headers.get("Accept"),
         }
         settings = get_archive().settings
-        _check_shape(req.query, settings, "the query")
         revision = _revision(request.values.get("revision"))
         with _client_slots(settings).slot(request.remote_addr or "") as free:
             if not free:
@@ -157,6 +156,8 @@ def sparql() -> Response:
                 )
                 response.headers["Retry-After"] = "5"
                 return response
+            # Measured within the client's slot: a long text costs this process time.
+            _check_shape(req.query, settings, "the query")
             pool = current_app.extensions.get("query_pool")
             if revision is not None:
                 # The state at a past revision comes from the history index, in this process.

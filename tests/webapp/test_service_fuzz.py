@@ -123,7 +123,7 @@ def _unguarded(text: str, update: bool) -> bool:
     return True
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(template=queries)
 def test_no_hidden_service_query_reaches_the_network(endpoint, template: str) -> None:
     client, _, guarded, control = endpoint
@@ -136,7 +136,7 @@ def test_no_hidden_service_query_reaches_the_network(endpoint, template: str) ->
     assert guarded.connections == 0
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(template=updates)
 def test_no_hidden_service_update_reaches_the_network(endpoint, template: str) -> None:
     client, headers, guarded, control = endpoint
