@@ -74,6 +74,22 @@ class Description:
     provenance: dict[str, Provenance]
     sources: list[Node]
 
+    def backing(self, statement: Statement) -> list[Node]:
+        """The sources behind one statement: the source it names (a ``dkg:source`` statement),
+        else the sources of its change set that this resource itself cites, else all of that
+        change set's sources when they are few (three at most); [] when that narrows nothing
+        (the page then names the change set only)."""
+        if statement.predicate.value == DKG + "source" and statement.other.is_iri:
+            return [statement.other]
+        entry = self.provenance.get(statement.graph or "")
+        if entry is None:
+            return []
+        cited = {n.value for n in self.sources}
+        narrowed = [n for n in entry.sources if n.value in cited]
+        if narrowed:
+            return narrowed
+        return list(entry.sources) if len(entry.sources) <= 3 else []
+
     def values(self, predicate: str) -> list[Node]:
         """The objects of one outgoing property."""
         return [s.other for s in self.outgoing if s.predicate.value == predicate]
@@ -132,6 +148,19 @@ def node_of(term: Any) -> Node:
         datatype = term.datatype.value if term.datatype else None
         return Node(term.value, False, language=term.language, datatype=datatype)
     return Node(str(term), False)
+
+
+def parse_statement(line: str) -> tuple[Node, Node, Node] | None:
+    """An N-Triples line (as history lists changes) as (subject, predicate, object) nodes,
+    unlabelled; None when the line is not one statement."""
+    try:
+        found = list(ox.parse(line.encode(), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError:
+        return None
+    if len(found) != 1:
+        return None
+    t = found[0]
+    return node_of(t.subject), node_of(t.predicate), node_of(t.object)
 
 
 _OUTGOING = "SELECT ?p ?o ?g WHERE { GRAPH ?g { <%s> ?p ?o } }"

@@ -22,7 +22,15 @@ from markupsafe import Markup, escape
 
 from dialogue_kg.addresses import page_path
 from dialogue_kg.agreement import agreement_view
-from dialogue_kg.describe import DEFAULT_BASE, Description, Node, describe, label_map, node_of
+from dialogue_kg.describe import (
+    DEFAULT_BASE,
+    Description,
+    Node,
+    describe,
+    label_map,
+    node_of,
+    parse_statement,
+)
 from dialogue_kg.formats import RDF_FORMATS, Format
 from dialogue_kg.history import (
     Change,
@@ -32,6 +40,7 @@ from dialogue_kg.history import (
     resource_history,
     retracted_history,
 )
+from dialogue_kg.labels import local_name
 from dialogue_kg.namespaces import PREFIXES
 from dialogue_kg.schemaorg import schema_jsonld
 from dialogue_kg.terms import linkable
@@ -205,7 +214,9 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
 
 
 def _agent_names(history: list[Change], lang: str) -> dict[str, str]:
-    return label_map(get_archive(), {c.agent for c in history}, lang)
+    """The names of the agents of ``history`` and of the sources its change sets cite."""
+    sources = {s.strip("<>") for c in history for s in c.sources}
+    return label_map(get_archive(), {c.agent for c in history} | sources, lang)
 
 
 def _change_json(c: Change) -> dict[str, object]:
@@ -236,9 +247,33 @@ def _history(description: Description, history: list[Change], gone: Change | Non
     names = _agent_names(history, current_language())
     return Response(
         render_template(
-            "resource_history.html", d=description, history=history, names=names, gone=gone
+            "resource_history.html",
+            d=description,
+            history=history,
+            names=names,
+            gone=gone,
+            said=_said(history, current_language()),
         )
     )
+
+
+def _said(history: list[Change], lang: str) -> dict[str, tuple[Node, Node, Node]]:
+    """Each statement line of ``history`` as labelled (subject, property, value) nodes, so the
+    page can say it in words."""
+    parsed = {
+        line: found
+        for c in history
+        for line in (*c.added, *c.removed)
+        if (found := parse_statement(line)) is not None
+    }
+    iris = {n.value for triple in parsed.values() for n in triple if n.is_iri}
+    names = label_map(get_archive(), iris, lang)
+    for subject, predicate, value in parsed.values():
+        predicate.label = names.get(predicate.value) or local_name(predicate.value)
+        for node in (subject, value):
+            if node.is_iri:
+                node.label = names.get(node.value)
+    return parsed
 
 
 def _split(rest: str) -> tuple[str, str | None]:

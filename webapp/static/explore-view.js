@@ -31,6 +31,8 @@
 
   api.labelled = [];
   api.focused = () => focused;
+  api.ranking = () => ranking.slice();
+  api.nodeRadius = () => drawnSize * (api.network ? api.network.getScale() : 1);
 
   function network() {
     return api.network;
