@@ -22,7 +22,7 @@ import yaml
 from .archive import Archive
 from .changeset import ChangeSet
 from .journal import Record
-from .labels import LANGUAGES
+from .labels import LANGUAGES, best, local_name
 from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_yaml
 from .namespaces import DKG
 from .recording import FORM_LANGUAGES, Draft, FormSpec, form_spec
@@ -192,7 +192,9 @@ def _texts(cell: object) -> Iterator[str]:
         yield text
 
 
-def columns(spec: FormSpec, aliases: dict[str, tuple[str, ...]] | None = None) -> dict:
+def columns(
+    spec: FormSpec, aliases: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, tuple[str, ...]]:
     """Every column a file of ``spec``'s records may have, with the form keys it fills: each
     field's form key (a text field's in each form language, its bare key meaning English), the
     source block's keys (also without their leading '_'), ``_comment``, ``id``, and ``aliases``."""
@@ -373,11 +375,8 @@ def _report(
 
 
 def _column_name(key: str, spec: FormSpec) -> str:
-    if not key:
-        return spec.key
-    if key == "source":
-        return "source"
-    return key.lstrip("_")
+    """The column for a form key no column of the file filled (the record's kind for none)."""
+    return key.lstrip("_") or spec.key
 
 
 def explain(p: FormProblem, spec: FormSpec) -> str:
@@ -403,8 +402,7 @@ def explain(p: FormProblem, spec: FormSpec) -> str:
 
 
 def _name(onto: Ontology, iri: str) -> str:
-    labels = onto.labels(iri)
-    return labels.get("en") or next(iter(labels.values()), None) or iri.rsplit("#", 1)[-1]
+    return best(((t, g) for g, t in onto.labels(iri).items()), "en") or local_name(iri)
 
 
 def apply(archive: Archive, plan: Plan, *, agent: str) -> list[Record]:
@@ -413,17 +411,3 @@ def apply(archive: Archive, plan: Plan, *, agent: str) -> list[Record]:
     if plan.problems:
         raise ValueError("the import has problems; nothing was written")
     return archive.commit(plan.changesets, agent=agent, expected_head=plan.head)
-
-
-__all__ = [
-    "BulkError",
-    "Plan",
-    "Problem",
-    "apply",
-    "columns",
-    "explain",
-    "kind_of",
-    "plan",
-    "plan_meetings",
-    "read_rows",
-]
