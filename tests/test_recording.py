@@ -234,6 +234,33 @@ def test_unknown_and_ambiguous_references_are_problems_of_their_field(small: Arc
     assert [(pr.key, pr.code) for pr in bad_level.problems] == [("meetingLevel", "not-an-option")]
 
 
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [
+        ("technical", "TechnicalRound"),
+        ("High-level", "HighLevel"),
+        ("highlevel", None),
+        ("Visoki nivo", "HighLevel"),
+        ("working_group", "WorkingGroup"),
+        ("round", None),
+        ("t", None),
+    ],
+)
+def test_a_choice_is_named_by_its_option_in_any_language(small: Archive, typed, level) -> None:
+    draft = build(small, form_spec(MEETING), new_meeting(meetingLevel=[typed]))
+    chosen = [t.object.value for t in draft.changeset.added if t.predicate == p("meetingLevel")]
+    assert chosen == ([str(DKG[level])] if level else [])
+    assert [(pr.key, pr.code) for pr in draft.problems] == (
+        [] if level else [("meetingLevel", "not-an-option")]
+    )
+
+
+def test_a_month_gives_the_year_as_a_day_does(small: Archive) -> None:
+    data = new_meeting(date=[], yearMonth=["2011-05"])
+    added = build(small, form_spec(MEETING), data).changeset.added
+    assert [t.object.value for t in added if t.predicate == p("year")] == ["2011"]
+
+
 # -- SHACL results back to fields -----------------------------------------------------------------
 
 
