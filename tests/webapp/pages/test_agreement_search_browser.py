@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ...helpers.accessibility import axe_violations
 from ...helpers.browser import open_page
 from ...helpers.explorer import wait_ready
 from ...helpers.live import serve_app
@@ -98,4 +99,14 @@ def test_explorer_find_uses_search(chromium, live) -> None:
             "(id) => document.getElementById('panel').dataset.iri === id",
             arg="https://w3id.org/dialogue-kg/id/agreement/first-agreement-2013",
         )
+    _clean(watch)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("path", ["/search", "/search?q=Thaci", "/search?q=zzqqxx&lang=sr-Cyrl"])
+def test_search_pages_pass_axe(chromium, live, size: str, path: str) -> None:
+    with open_page(chromium, viewport=SIZES[size], bypass_csp=True) as (page, watch):
+        page.goto(live + path)
+        assert axe_violations(page) == []
+        assert page.evaluate(WIDE) <= 0
     _clean(watch)
