@@ -17,6 +17,7 @@ from rdflib.namespace import SH, XSD
 
 from dialogue_kg import bulk
 from dialogue_kg.cli import main
+from dialogue_kg.journal import ConflictError
 from dialogue_kg.namespaces import DKG, DKGSH
 from dialogue_kg.recording import fields as fields_module
 from dialogue_kg.recording.fields import Ontology
@@ -312,3 +313,13 @@ def test_plain_text_cells_always_pass(small):
     """Text columns take any text: only references, choices and typed values can be refused."""
     plan = bulk.plan_meetings(small, _csv([_row("\x00\x1f\u202e ok", "\r\n\x7f")]), "csv")
     assert plan.problems == []
+
+
+def test_a_write_between_check_and_import_refuses_the_import(small):
+    plan = bulk.plan_meetings(small, GOOD.encode(), "csv")
+    other = bulk.plan_meetings(small, _csv([_row("Elsewhere")]), "csv")
+    bulk.apply(small, other, agent="boris")
+    journal = small.journal.path.read_bytes()
+    with pytest.raises(ConflictError):
+        bulk.apply(small, plan, agent="ana")
+    assert small.journal.path.read_bytes() == journal
