@@ -156,3 +156,29 @@ def test_half_open_connections_from_one_client_do_not_starve_another(live) -> No
         except ConnectionResetError:
             assert time.monotonic() < deadline
             time.sleep(0.1)
+
+
+def test_the_reviews_ssrf_is_refused_by_the_served_archive(live) -> None:
+    """The attack of the review, as a query and inside an update, on the served archive (its
+    query worker also without network): 403, and the target sees no connection."""
+    from ..helpers.listener import Listener
+
+    base, headers, proc = live
+    target = Listener()
+    try:
+        hidden = f"FILTER(1<2)SERVICE#>\n<http://127.0.0.1:{target.port}/x> {{ ?s ?p ?o }}"
+        status, text = _call(
+            base + "/sparql?query=" + urllib.parse.quote(f"SELECT ?o WHERE {{ {hidden} }}")
+        )
+        assert status == 403 and "SERVICE is disabled" in text
+        update = f"INSERT {{ <urn:a> <urn:b> ?o }} WHERE {{ {hidden} }}"
+        status, text = _call(
+            base + "/sparql?source=" + urllib.parse.quote(TEST_SOURCE),
+            update.encode(),
+            {**headers, "Content-Type": "application/sparql-update"},
+        )
+        assert status == 403 and "SERVICE is disabled" in text
+    finally:
+        target.close()
+    assert target.connections == 0
+    _still_answering(base, proc)
