@@ -284,7 +284,9 @@ HOSTILE = st.text(st.characters(codec="utf-8"), max_size=300) | st.sampled_from(
     label=HOSTILE,
     note=HOSTILE,
     other=HOSTILE,
-    column=st.sampled_from(["participants", "level", "date", "round", "place", "outcome_sq"]),
+    column=st.sampled_from(
+        ["participants", "level", "date", "round", "place", "outcome_sq", "source", "id"]
+    ),
     form=st.sampled_from(["csv", "yaml"]),
 )
 def test_hostile_cells_are_refused_with_row_and_column_or_read_back_exactly(
@@ -305,7 +307,9 @@ def test_hostile_cells_are_refused_with_row_and_column_or_read_back_exactly(
         return
     (record,) = bulk.apply(small, plan, agent="ana")
     assert small.verify().ok
-    meeting = ID + "meeting/" + row["id"]
+    meeting = small.minter.resource("meeting", row["id"].strip() or "x")
+    assert plan.drafts[0].iri == meeting or not row["id"].strip()
+    meeting = plan.drafts[0].iri
     assert _read_back(small, meeting) == (label.strip(), note.strip())
 
 
