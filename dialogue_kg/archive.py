@@ -34,7 +34,7 @@ from .namespaces import Minter
 from .provenance import changeset_quads
 from .store import QuadStore, make_store
 from .store.oxigraph import OxigraphStore
-from .validation import ValidationError, Validator, check_engine
+from .validation import ValidationError, Validator, Violation, check_engine
 
 __all__ = [
     "Archive",
@@ -48,6 +48,7 @@ __all__ = [
 ONTOLOGY_IRI = "https://w3id.org/dialogue-kg/ontology"
 LOADER_AGENT = "dialogue-kg"
 GRAPH_DATA_SUFFIXES = {".trig", ".ttl", ".nq", ".nt", ".jsonld", ".rdf"}
+RETRIES = 5  # computations of a change set before a conflicting writer is told to try later
 
 Progress = Callable[[int], None]
 
@@ -151,7 +152,7 @@ class Archive:
             self.journal.refresh()
             if self.journal.revision == self._refreshed_at:
                 return 0
-            applied = self._catch_up()
+            applied = self._apply_pending()
             self._refreshed_at = self.journal.revision
             return applied
 
@@ -180,6 +181,15 @@ class Archive:
 
     # -- writing ---------------------------------------------------------------------------------
 
+    def check(
+        self, changesets: list[ChangeSet], *, validate: bool | None = None
+    ) -> list[Violation]:
+        """The SHACL violations the change sets would cause on the current state; writes
+        nothing. ``validate`` False (or None with validation off in the settings) checks nothing."""
+        with self._lock:
+            self._catch_up()
+            return self._violations(changesets, validate)
+
     def commit(
         self,
         changesets: list[ChangeSet],
@@ -193,76 +203,53 @@ class Archive:
         ``agent`` is a user name or an IRI. Raises ValidationError (nothing written),
         ConflictError (the archive moved on from ``expected_head``) or InputError.
         """
-        changesets = [cs for cs in changesets if not cs.is_empty()]
-        if not changesets:
-            raise InputError("nothing to write: the change adds and retracts no statements")
-        for cs in changesets:
-            if not cs.sources:
-                what = f"graph <{cs.imported_graph}>" if cs.imported_graph else "the change"
-                raise InputError(
-                    f"{what} has no source: every change needs the IRI of the document it is "
-                    "from (--source, or dct:source on the graph in TriG)"
-                )
-            for src in cs.sources:
-                check_iri(src, "source")
-                if not src.startswith(("http://", "https://", "urn:")):
-                    raise InputError(
-                        f"source {src!r} is not the IRI of a document: it must begin with "
-                        "http://, https:// or urn:"
-                    )
-            if cs.comment is not None:
-                check_text(cs.comment, "comment")
-            if cs.imported_graph:
-                check_iri(cs.imported_graph, "graph")
+        changesets = _checked(changesets)
         check_reserved(changesets, self.minter)
         agent_iri = agent if agent.startswith(("http://", "https://")) else self.minter.agent(agent)
         check_iri(agent_iri, "agent")
-        check = self.settings.validate if validate is None else validate
         with self._lock, self.journal.lock():
             self._catch_up()
             if expected_head is not ... and expected_head != self.journal.head:
                 raise ConflictError(expected_head, self.journal.head, self.journal.revision)  # type: ignore[arg-type]
-            if check:
-                violations = self.validator.validate(self.store, changesets)
-                if violations:
-                    raise ValidationError(violations)
-            now = self.clock().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            drafts, added_by_cs = [], []
-            for i, cs in enumerate(changesets, start=self.journal.revision + 1):
-                iri = self.minter.changeset(i)
-                draft = Draft(
-                    changeset=iri,
-                    agent=agent_iri,
-                    time=now,
-                    removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
-                    sources=list(cs.sources),
-                    comment=cs.comment,
-                    imported_graph=cs.imported_graph,
-                )
-                added: list[ox.Quad] | Statements
-                if isinstance(cs.added, Statements):
-                    added = cs.added
-                    draft.added_lines = added.lines
-                else:
-                    graph = ox.NamedNode(iri)
-                    added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
-                    draft.added = [str(q) for q in added]
-                drafts.append(draft)
-                added_by_cs.append(added)
+            violations = self._violations(changesets, validate)
+            if violations:
+                raise ValidationError(violations)
+            drafts, added = self._drafts(changesets, agent_iri)
             unseen = _unseen(self.store, changesets)
             records = self.journal.append(drafts)
-            for record, cs, added, fresh in zip(
-                records, changesets, added_by_cs, unseen, strict=True
-            ):
-                removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
-                if isinstance(added, Statements):
-                    if fresh and not removed:
-                        self._apply_ntriples(record, added.ntriples())
-                        continue
-                    graph = ox.NamedNode(record.changeset)
-                    added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
-                self._apply(record, added, removed)
+            for record, cs, quads, fresh in zip(records, changesets, added, unseen, strict=True):
+                self._apply_written(record, cs, quads, fresh)
             return records
+
+    def commit_computed(
+        self,
+        compute: Callable[[], list[ChangeSet]],
+        *,
+        agent: str,
+        validate: bool | None = None,
+        hold: bool = True,
+        retries: int = RETRIES,
+    ) -> list[Record]:
+        """Commit the change sets ``compute()`` makes from the current state (none: nothing is
+        written, ``[]`` returned); when another write lands before they are committed, compute
+        them again, up to ``retries`` times (then ConflictError).
+
+        ``hold``: compute while the store is held still (no commit by this process applies
+        meanwhile); without it the computation runs unheld and a write landing meanwhile makes it
+        run again."""
+        for attempt in range(retries):
+            with self.reading() as head:
+                changesets = compute() if hold else None
+            if not hold:
+                changesets = compute()
+            if not changesets:
+                return []
+            try:
+                return self.commit(changesets, agent=agent, expected_head=head, validate=validate)
+            except ConflictError:
+                if attempt == retries - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def load(
         self,
@@ -355,6 +342,15 @@ class Archive:
     def _catch_up(self, progress: Progress | None = None) -> int:
         """Bring the store level with the journal (records from other processes, or at start)."""
         self.journal.refresh()
+        return self._apply_pending(progress)
+
+    def _violations(self, changesets: list[ChangeSet], validate: bool | None) -> list[Violation]:
+        if not (self.settings.validate if validate is None else validate):
+            return []
+        return self.validator.validate(self.store, changesets)
+
+    def _apply_pending(self, progress: Progress | None = None) -> int:
+        """Apply the journal's records the store does not hold yet; return how many."""
         applied = self.store.applied_revision()
         if applied > self.journal.revision:
             raise JournalError(
@@ -363,37 +359,90 @@ class Archive:
                 "(README: Repairing a journal); only if the store is the one that is wrong, "
                 "`dialogue-kg rebuild` makes it a copy of the journal again"
             )
-        pending = self.journal.records[applied:]
-        for record in pending:
-            if record.body:
-                self._apply(record)
-            else:
-                full = next(self.journal.read_records(record.revision, record.revision))
-                self._apply(full)
-            record.body = b""  # the store has it now; keep only the index in memory
+        for record in self.journal.read_after(applied):
+            _apply_to(self.store, record, self.minter)
             if progress:
                 progress(record.revision)
-        return len(pending)
+        return self.journal.revision - applied
 
-    def _apply(
-        self,
-        record: Record,
-        added: list[ox.Quad] | None = None,
-        removed: list[ox.Quad] | None = None,
+    def _drafts(
+        self, changesets: list[ChangeSet], agent: str
+    ) -> tuple[list[Draft], list[list[ox.Quad] | Statements]]:
+        """The journal drafts of change sets about to be written (each named after the revision
+        it will have), and the statements each asserts, as they will be applied."""
+        now = self.clock().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        drafts: list[Draft] = []
+        added_by_cs: list[list[ox.Quad] | Statements] = []
+        for i, cs in enumerate(changesets, start=self.journal.revision + 1):
+            iri = self.minter.changeset(i)
+            draft = Draft(
+                changeset=iri,
+                agent=agent,
+                time=now,
+                removed=[f"{t.subject} {t.predicate} {t.object}" for t in cs.removed],
+                sources=list(cs.sources),
+                comment=cs.comment,
+                imported_graph=cs.imported_graph,
+            )
+            added: list[ox.Quad] | Statements
+            if isinstance(cs.added, Statements):
+                added = cs.added
+                draft.added_lines = added.lines
+            else:
+                graph = ox.NamedNode(iri)
+                added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
+                draft.added = [str(q) for q in added]
+            drafts.append(draft)
+            added_by_cs.append(added)
+        return drafts, added_by_cs
+
+    def _apply_written(
+        self, record: Record, cs: ChangeSet, added: list[ox.Quad] | Statements, unseen: bool
     ) -> None:
+        """Apply a change set just journaled, from the statements in hand (no re-reading): a
+        bulk load none of whose triples the store holds goes in as N-Triples text."""
+        removed = [ox.Quad(t.subject, t.predicate, t.object) for t in cs.removed]
+        if isinstance(added, Statements):
+            if unseen and not removed:
+                n_added, n_removed = record.counts()
+                provenance = changeset_quads(record, self.minter, n_added, n_removed)
+                graph = ox.NamedNode(record.changeset)
+                self.store.apply_ntriples(graph, added.ntriples(), provenance, n_added)
+                return
+            graph = ox.NamedNode(record.changeset)
+            added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in added]
         _apply_to(self.store, record, self.minter, added, removed)
-        record.body = b""
-
-    def _apply_ntriples(self, record: Record, ntriples: bytes) -> None:
-        """Apply a record whose statements no data graph holds yet, from their N-Triples text."""
-        n_added, n_removed = record.counts()
-        provenance = changeset_quads(record, self.minter, n_added, n_removed)
-        self.store.apply_ntriples(ox.NamedNode(record.changeset), ntriples, provenance, n_added)
-        record.body = b""
 
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _checked(changesets: list[ChangeSet]) -> list[ChangeSet]:
+    """The non-empty change sets, once each is known to name its sources (IRIs of documents)
+    and to hold text the journal can keep; InputError otherwise, or when none is left."""
+    changesets = [cs for cs in changesets if not cs.is_empty()]
+    if not changesets:
+        raise InputError("nothing to write: the change adds and retracts no statements")
+    for cs in changesets:
+        if not cs.sources:
+            what = f"graph <{cs.imported_graph}>" if cs.imported_graph else "the change"
+            raise InputError(
+                f"{what} has no source: every change needs the IRI of the document it is "
+                "from (--source, or dct:source on the graph in TriG)"
+            )
+        for src in cs.sources:
+            check_iri(src, "source")
+            if not src.startswith(("http://", "https://", "urn:")):
+                raise InputError(
+                    f"source {src!r} is not the IRI of a document: it must begin with "
+                    "http://, https:// or urn:"
+                )
+        if cs.comment is not None:
+            check_text(cs.comment, "comment")
+        if cs.imported_graph:
+            check_iri(cs.imported_graph, "graph")
+    return changesets
 
 
 def _unseen(store: QuadStore, changesets: list[ChangeSet]) -> list[bool]:

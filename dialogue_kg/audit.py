@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .archive import Archive, VerifyReport
 from .journal import Record
+from .terms import statement_text
 from .versions import index_for
 
 
@@ -95,19 +96,15 @@ def since_head(archive: Archive, head: str | None, subjects: set[str]) -> list[d
     refused with a conflict needs to see."""
     records = archive.journal.records
     start = next((r.revision for r in records if r.digest == head), 0)
-    needles = {f"<{s}>".encode() for s in subjects}
     out: list[dict[str, object]] = []
     for record in archive.records(start + 1):
-        added, removed = [], []
-        for line in record.body.splitlines():
-            if line[:2] in (b"A ", b"D ") and any(line[2:].startswith(n + b" ") for n in needles):
-                statement = line[2:].decode()
-                if line.startswith(b"A "):
-                    added.append(statement.rsplit(" <", 1)[0] + " .")
-                else:
-                    removed.append(statement)
         entry = _entry(archive, record).as_dict()
-        entry.update(added_about=added, removed_about=removed)
+        entry.update(
+            added_about=[statement_text(q) for q in record.added() if q.subject.value in subjects],
+            removed_about=[
+                statement_text(q) for q in record.removed() if q.subject.value in subjects
+            ],
+        )
         out.append(entry)
     return out
 

@@ -281,7 +281,7 @@ def validate(
         subjects = [row["s"] for row in archive.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
         current = archive.store.describe(s.value for s in subjects if hasattr(s, "value"))
         changesets = [ChangeSet(added=current)]
-    violations = archive.validator.validate(archive.store, changesets)
+    violations = archive.check(changesets, validate=True)
     if violations:
         raise ValidationError(violations)
     n = sum(len(cs.added) for cs in changesets)

@@ -2,50 +2,20 @@
 change sets computed from the current state; the journal keeps what they undo.
 
 Each is computed while the store is held still, then committed with the journal head it was
-computed from, so a write that lands in between makes it recompute instead of undoing the wrong
-thing.
+computed from (:meth:`Archive.commit_computed`), so a write that lands in between makes it
+recompute instead of undoing the wrong thing.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from .archive import Archive
 from .changeset import ChangeSet, InputError
-from .journal import ConflictError, Record
-
-_RETRIES = 5
+from .journal import Record
 
 
-def commit_computed(
-    archive: Archive, build: Callable[[], ChangeSet], *, agent: str, retries: int = _RETRIES
-) -> list[Record]:
-    """Commit the change set ``build()`` computes from the current state; if another write lands
-    before it is committed, compute it again (up to ``retries`` times)."""
-    for attempt in range(retries):
-        with archive.reading() as head:
-            changeset = build()
-        try:
-            return archive.commit([changeset], agent=agent, expected_head=head)
-        except ConflictError:
-            if attempt == retries - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def triple_key(line: bytes) -> tuple[bytes, bytes]:
-    """(b"A" or b"D", the statement as "s p o") of one journal body line; no parsing needed:
-    an asserted line ends with its change-set graph IRI, a retracted one has none."""
-    tag, text = line[:1], line[2:].rstrip()
-    text = text[:-2] if text.endswith(b" .") else text
-    if tag == b"A":
-        text = text.rsplit(b" <", 1)[0]
-    return tag, text
-
-
-def _key(triple: ox.Triple) -> bytes:
+def _key(triple: ox.Triple | ox.Quad) -> bytes:
     return f"{triple.subject} {triple.predicate} {triple.object}".encode()
 
 
@@ -109,14 +79,15 @@ def _graph_triples(archive: Archive, graph: ox.NamedNode) -> list[ox.Triple]:
 def _last_actions(
     archive: Archive, keys: set[bytes], first: int, last: int | None
 ) -> dict[bytes, bytes]:
-    """For each statement key, the last thing records ``first``..``last`` did to it (A or D)."""
+    """For each statement key, the last thing records ``first``..``last`` did to it (A or D;
+    within one record retractions come first, as the store applies them)."""
     found: dict[bytes, bytes] = {}
     if not keys or (last is not None and last < first):
         return found
     for record in archive.records(first, last):
-        for line in record.body.splitlines():
-            if line[:2] in (b"A ", b"D "):
-                tag, key = triple_key(line)
+        for tag, statements in ((b"D", record.removed()), (b"A", record.added())):
+            for q in statements:
+                key = _key(q)
                 if key in keys:
                     found[key] = tag
     return found
@@ -127,13 +98,13 @@ def revert(
 ) -> list[Record]:
     """Commit a new change set undoing change set ``revision``; history keeps both."""
 
-    def build() -> ChangeSet:
+    def build() -> list[ChangeSet]:
         cs = revert_changeset(revision, archive)
         if comment:
             cs.comment = f"{cs.comment}: {comment}"
-        return cs
+        return [cs]
 
-    return commit_computed(archive, build, agent=agent)
+    return archive.commit_computed(build, agent=agent)
 
 
 def retract_changeset(
@@ -166,8 +137,6 @@ def retract(
     """Commit a change set retracting every current statement about ``iri``."""
     if not iri.startswith(("http://", "https://", "urn:")):
         raise InputError(f"{iri!r} is not an IRI")
-    return commit_computed(
-        archive,
-        lambda: retract_changeset(archive, iri, sources=sources, comment=comment),
-        agent=agent,
+    return archive.commit_computed(
+        lambda: [retract_changeset(archive, iri, sources=sources, comment=comment)], agent=agent
     )

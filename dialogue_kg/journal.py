@@ -40,7 +40,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -100,9 +100,12 @@ class Draft:
     added_lines: list[bytes] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Record:
-    """One change set as read back from the journal."""
+    """One change set as read back from the journal (immutable). Its statements are handed out
+    typed (:meth:`added`, :meth:`removed`, :meth:`iris`); only this module reads its lines. A
+    record from the journal's index may come without them: :meth:`Journal.read_records` reads
+    them."""
 
     revision: int
     changeset: str
@@ -116,25 +119,31 @@ class Record:
     batch: tuple[int, int] | None
     offset: int
     end: int
-    body: bytes = field(repr=False, default=b"")
     n_added: int = 0
     n_removed: int = 0
+    _body: bytes = field(repr=False, default=b"", compare=False)
+
+    @property
+    def has_statements(self) -> bool:
+        """True when the record carries its statements (else only its header and counts)."""
+        return bool(self._body)
 
     def added(self) -> list[ox.Quad]:
-        """The quads this change set asserted."""
-        return _parse_lines(self.body, b"A ")
+        """The quads this change set asserted (in its named graph)."""
+        return _parse_lines(self._body, b"A ")
 
     def removed(self) -> list[ox.Quad]:
         """The statements this change set retracted (as quads in the default graph)."""
-        return _parse_lines(self.body, b"D ")
+        return _parse_lines(self._body, b"D ")
 
-    def added_text(self) -> bytes:
-        """The asserted statements as N-Quads text (cheap: no parsing)."""
-        return _select_lines(self.body, b"A ")
-
-    def removed_text(self) -> bytes:
-        """The retracted statements as N-Quads text."""
-        return _select_lines(self.body, b"D ")
+    def iris(self) -> set[str]:
+        """Every IRI its statements name as subject, predicate or object (not its graph)."""
+        return {
+            term.value
+            for q in (*self.removed(), *self.added())
+            for term in (q.subject, q.predicate, q.object)
+            if isinstance(term, ox.NamedNode)
+        }
 
     def counts(self) -> tuple[int, int]:
         """(statements asserted, statements retracted)."""
@@ -349,9 +358,9 @@ def _record(
             batch=batch,
             offset=span[0],
             end=span[1],
-            body=body,
             n_added=counts[0],
             n_removed=counts[1],
+            _body=body,
         )
     except (JournalError, ValueError) as exc:
         raise JournalError(f"record {revision} at byte {span[0]}: {exc}") from None
@@ -514,6 +523,7 @@ class Journal:
         self._thread_lock = threading.RLock()
         self._lock_fd: int | None = None
         self._lock_depth = 0
+        self._level_in_lock = False  # refreshed since the write lock was taken
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -556,9 +566,16 @@ class Journal:
         return self
 
     def refresh(self) -> list[Record]:
-        """Read records appended by other processes since the last read; return them."""
+        """Read records appended by other processes since the last read; return them.
+
+        While this process holds the write lock nobody else can append, so the file is read
+        once per holding of the lock (a writer's refresh before appending is free)."""
+        if self._lock_depth and self._level_in_lock:
+            return []
         size = self.path.stat().st_size
         if size == self._end:
+            if self._lock_depth:
+                self._level_in_lock = True
             return []
         if size < self._end:
             raise JournalError("the journal shrank while open: it was modified from outside")
@@ -567,13 +584,14 @@ class Journal:
             data = fh.read()
         # A tail may be a write in progress: it is checked by the next writer, under the lock.
         tail = scan(data, 0, self.revision + 1, self.head, check_tail=False)
-        for r in tail.records:
-            r.offset += self._end
-            r.end += self._end
-        self.records.extend(tail.records)
+        base = self._end
+        found = [replace(r, offset=r.offset + base, end=r.end + base) for r in tail.records]
+        self.records.extend(found)
         self._end += tail.good_end
         self.torn_bytes = tail.torn_bytes
-        return tail.records
+        if self._lock_depth:
+            self._level_in_lock = True
+        return found
 
     def read_records(self, first: int = 1, last: int | None = None) -> Iterator[Record]:
         """Records ``first``..``last`` (inclusive), with their statements."""
@@ -585,8 +603,19 @@ class Journal:
                 fh.seek(record.offset)
                 data = fh.read(record.end - record.offset)
                 full = _decode(data, 0, len(data), record.revision)
-                full.offset, full.end = record.offset, record.end
-                yield full
+                yield replace(full, offset=record.offset, end=record.end)
+
+    def read_after(self, revision: int) -> Iterator[Record]:
+        """The records after ``revision``, with their statements, for a reader bringing a copy
+        level (the archive's store): taken from memory when the last read of the file kept them
+        (dropped from memory as they are handed out), else read again."""
+        for index in range(revision, self.revision):
+            record = self.records[index]
+            if record.has_statements:
+                self.records[index] = replace(record, _body=b"")
+                yield record
+            else:
+                yield from self.read_records(index + 1, index + 1)
 
     def verify(self) -> ScanResult:
         """Re-read the whole file, checking every digest, the chain, the batches and that it
@@ -621,6 +650,7 @@ class Journal:
                 fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 self._lock_fd = fd
+                self._level_in_lock = False
             self._lock_depth += 1
             try:
                 yield

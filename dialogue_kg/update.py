@@ -20,9 +20,8 @@ import pyoxigraph as ox
 from .archive import Archive
 from .changeset import ChangeSet, InputError, Skolemizer
 from .guard import _NOISE, check
-from .journal import ConflictError, Record
+from .journal import Record
 
-_RETRIES = 5
 # Naming graphs has no meaning here: the update sees one graph, the current state.
 _NAMING = re.compile(r"(?<![\w:?$])(GRAPH|WITH|NAMED)(?![\w:-])", re.IGNORECASE)
 _POSITION = re.compile(r"(?:line (\d+) column|at (\d+):)(\d+)")
@@ -126,14 +125,9 @@ def run_update(
     # The statements are copied while the archive is held still; the update and the diff run
     # without holding it (other requests keep being served), and the commit is refused if the
     # journal moved on meanwhile, in which case it is computed again.
-    for attempt in range(_RETRIES):
-        with archive.reading() as head:
-            current = current_ntriples(archive)
-        cs = changeset_for_update(archive, update, current)
+    def compute() -> list[ChangeSet]:
+        cs = changeset_for_update(archive, update)
         cs.sources, cs.comment = list(sources), comment
-        try:
-            return archive.commit([cs], agent=agent, expected_head=head)
-        except ConflictError:
-            if attempt == _RETRIES - 1:
-                raise
-    raise AssertionError("unreachable")
+        return [cs]
+
+    return archive.commit_computed(compute, agent=agent, hold=False)

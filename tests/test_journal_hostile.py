@@ -4,7 +4,6 @@ never writes and reports every damage with its record and byte offset."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from pathlib import Path
 
@@ -307,7 +306,7 @@ def test_archive_commit_door(
     else:
         DOOR_CASES["Archive.commit written"] += 1
         (record,) = journal_verifies(archive.journal.directory).read_records(n, n)
-        assert dataclasses.replace(record, body=b"") == records[0]
+        assert record == records[0]  # equal headers; statements are not compared
         assert (record.sources, record.comment) == ([source], comment or None)
         named = agent if agent.startswith(("http://", "https://")) else archive.minter.agent(agent)
         assert record.agent == named and record.imported_graph == (graph or None)

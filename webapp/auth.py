@@ -39,7 +39,7 @@ from flask_login import (
 )
 from flask_wtf.csrf import CSRFProtect
 
-from dialogue_kg.accounts import MAX_NAME_INPUT, AccountError, Accounts, User
+from dialogue_kg.accounts import MAX_NAME_INPUT, ROLES, AccountError, Accounts, User
 
 from . import wants_json
 
@@ -170,9 +170,10 @@ def _wants_json() -> bool:
     return bearer_token() is not None or request.path.startswith("/api/") or wants_json()
 
 
-def _refuse(status: int, message: str) -> Any:
-    """401/403 for scripts (JSON) and refused people; a browser without a session logs in."""
-    if status == 401 and not _wants_json():
+def _refuse(status: int, message: str, *, login: bool = True) -> Any:
+    """401/403 for scripts (JSON) and refused people; a browser without a session logs in
+    (unless ``login`` is false: then it is told 401 too)."""
+    if status == 401 and login and not _wants_json():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if _wants_json():
         response = jsonify(error=message)
@@ -184,14 +185,25 @@ def _refuse(status: int, message: str) -> Any:
     return response
 
 
+def archivist_refusal(message: str | None = None, *, login: bool = True) -> Any | None:
+    """The response refusing a write to anyone but a logged-in archivist or editor (session or
+    API token); None when the current user may write. ``message`` replaces the 401 text;
+    ``login`` false answers 401 instead of sending a browser to the login page."""
+    if not current_user.is_authenticated:
+        text = message or "this needs an archivist: log in or send an API token"
+        return _refuse(401, text, login=login)
+    if current_user.role not in ROLES:
+        return _refuse(403, "only archivists and editors may change the archive")
+    return None
+
+
 def archivist_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Only a logged-in archivist or editor (session or API token) may use ``view``."""
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return _refuse(401, "this needs an archivist: log in or send an API token")
-        return view(*args, **kwargs)
+        refused = archivist_refusal()
+        return refused if refused is not None else view(*args, **kwargs)
 
     return wrapper
 

@@ -62,9 +62,9 @@ def index() -> Any:
     if not linked:
         for e in entries:
             record = next(archive.records(e.revision, e.revision))
-            added = record.added_text().decode().splitlines()
-            removed = record.removed_text().decode().splitlines()
-            statements[e.revision] = (added[:SHOWN], removed[:SHOWN])
+            added = [f"{q} ." for q in record.added()[:SHOWN]]
+            removed = [f"{q} ." for q in record.removed()[:SHOWN]]
+            statements[e.revision] = (added, removed)
     checked = datetime.fromtimestamp(integrity.checked_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     return (
         render_template(

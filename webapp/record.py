@@ -20,6 +20,7 @@ from dialogue_kg.recording.fields import SOURCE_PATH, Ontology, class_key, spec_
 from dialogue_kg.recording.lookup import class_for_key, search
 from dialogue_kg.recording.readable import readable
 from dialogue_kg.recording.values import Unresolved, class_of, current_terms, resolve
+from dialogue_kg.terms import statement_text
 
 from . import get_archive
 from .auth import archivist_required, editor_required
@@ -141,8 +142,8 @@ def saved(revision: int) -> Any:
         iri=iri,
         page=_page_path(iri),
         page_of=_page_path,
-        added=readable(archive, _lines(rec, b"A "), current_language()),
-        removed=readable(archive, _lines(rec, b"D "), current_language()),
+        added=readable(archive, map(statement_text, rec.added()), current_language()),
+        removed=readable(archive, map(statement_text, rec.removed()), current_language()),
     )
 
 
@@ -158,10 +159,6 @@ def revert(revision: int) -> Any:
     except (InputError, ValidationError, ConflictError) as exc:
         abort(409, str(exc))
     return redirect(url_for("record.saved", revision=records[0].revision))
-
-
-def _lines(rec: Any, marker: bytes) -> list[str]:
-    return [line.decode()[2:] for line in rec.body.splitlines() if line.startswith(marker)]
 
 
 def _page_path(iri: str) -> str | None:

@@ -11,7 +11,6 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dialogue_kg.accounts import ROLES
 from dialogue_kg.config import Settings
 from dialogue_kg.limits import ShapeError, scan_sparql
 from dialogue_kg.protocol import (
@@ -28,7 +27,7 @@ from dialogue_kg.workers import QueryFailed, answer
 
 from . import get_archive
 from .api import WRITE_ERRORS, error_response, sources_and_comment, written
-from .auth import csrf_in_view, require_csrf
+from .auth import archivist_refusal, csrf_in_view, require_csrf
 
 bp = Blueprint("sparql", __name__)
 
@@ -218,14 +217,11 @@ def _page() -> Response:
 
 def _update(update: str) -> Response:
     """Run an archivist's update as one change set (see dialogue_kg.update)."""
-    if not current_user.is_authenticated:
-        response = _text(
-            401, "SPARQL Update needs an authenticated archivist; this endpoint is read-only"
-        )
-        response.headers["WWW-Authenticate"] = 'Bearer realm="dialogue-kg"'
-        return response
-    if current_user.role not in ROLES:
-        return _text(403, "only archivists and editors may update the archive")
+    refused = archivist_refusal(
+        "SPARQL Update needs an authenticated archivist; this endpoint is read-only", login=False
+    )
+    if refused is not None:
+        return refused
     require_csrf()
     _check_shape(update, get_archive().settings, "the update")
     sources, comment = sources_and_comment()

@@ -131,19 +131,18 @@ class _JournalIRIs:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.seen: dict[str, tuple[int, set[bytes]]] = {}
+        self.seen: dict[str, tuple[int, set[str]]] = {}
 
-    def __call__(self, archive: Archive) -> set[bytes]:
+    def __call__(self, archive: Archive) -> set[str]:
         key = str(archive.journal.path)
-        base = re.escape(archive.minter.base.encode())
-        pattern = re.compile(rb"<(" + base + rb"(?:id|topic)/[^>]*)>")
+        pattern = re.compile(re.escape(archive.minter.base) + "(?:id|topic)/")
         with self.lock:
             revision, iris = self.seen.get(key, (0, set()))
             if revision > archive.revision:  # a different journal at the same path
                 revision, iris = 0, set()
             if revision < archive.revision:
                 for record in archive.records(revision + 1, archive.revision):
-                    iris.update(pattern.findall(record.body))
+                    iris.update(i for i in record.iris() if pattern.match(i))
                 revision = archive.revision
             self.seen[key] = (revision, iris)
             return iris
@@ -156,7 +155,7 @@ def used(archive: Archive, iri: str) -> bool:
     """True when ``iri`` appears in the current state or anywhere in the journal."""
     if archive.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"):
         return True
-    return iri.encode() in _journal_iris(archive)
+    return iri in _journal_iris(archive)
 
 
 def build(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..archive import Archive, ConflictError
+from ..archive import Archive
+from ..changeset import ChangeSet
 from ..history import Change
 from ..journal import Record
 from .build import Draft, Problem, build
@@ -13,14 +14,12 @@ from .checks import Duplicate, changes_since, likely_duplicates, problems_from
 from .fields import FormSpec
 from .values import FormData
 
-ATTEMPTS = 5  # rebuilds when another write lands between checking and writing
-
 
 @dataclass
 class Outcome:
     """What became of a submitted form."""
 
-    status: str  # saved | invalid | duplicates | conflict | unchanged
+    status: str  # saved | invalid | duplicates | conflict | unchanged (ready: checked, unsaved)
     draft: Draft
     problems: list[Problem] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
@@ -60,33 +59,45 @@ def record(
     ``iri`` is the record being corrected and ``opened_at`` the revision its form showed: a
     record changed since then is refused (the changes are returned), never overwritten.
     """
-    for _ in range(ATTEMPTS):
-        archive.refresh()
-        head = archive.head
-        draft = build(archive, spec, data, iri)
-        if draft.changeset.is_empty():
-            return Outcome("unchanged", draft, draft.problems)
-        problems = list(draft.problems)
-        if archive.settings.validate:
-            violations = archive.validator.validate(archive.store, [draft.changeset])
-            problems.extend(problems_from(draft, violations))
-        if not draft.source and not any(p.key == "source" for p in problems):
-            problems.append(Problem("source", "missing-source"))
-        if problems:
-            return Outcome("invalid", draft, problems)
-        if iri is not None and opened_at is not None:
-            conflicts = changes_since(archive, iri, opened_at)
-            if conflicts:
-                return Outcome("conflict", draft, conflicts=conflicts)
-        if not confirm_duplicates:
-            duplicates = likely_duplicates(archive, draft.created)
-            if duplicates:
-                return Outcome("duplicates", draft, duplicates=duplicates)
-        try:
-            records = archive.commit(
-                [draft.changeset], agent=agent, expected_head=head, validate=False
-            )
-        except ConflictError:
-            continue  # someone else wrote meanwhile: check again against the new state
-        return Outcome("saved", draft, records=records)
-    raise ConflictError(None, archive.head, archive.revision)
+    checked: list[Outcome] = []
+
+    def compute() -> list[ChangeSet]:
+        # Built and checked against the state as it is now; a write landing before the commit
+        # makes the archive run this again against the new state.
+        checked[:] = [_check(archive, spec, data, iri, opened_at, confirm_duplicates)]
+        ready = checked[0].status == "ready"
+        return [checked[0].draft.changeset] if ready else []
+
+    records = archive.commit_computed(compute, agent=agent, validate=False, hold=False)
+    if records:
+        return Outcome("saved", checked[0].draft, records=records)
+    return checked[0]
+
+
+def _check(
+    archive: Archive,
+    spec: FormSpec,
+    data: FormData,
+    iri: str | None,
+    opened_at: int | None,
+    confirm_duplicates: bool,
+) -> Outcome:
+    """The form built on the current state and checked: "ready" to write, or why not."""
+    draft = build(archive, spec, data, iri)
+    if draft.changeset.is_empty():
+        return Outcome("unchanged", draft, draft.problems)
+    problems = list(draft.problems)
+    problems.extend(problems_from(draft, archive.check([draft.changeset])))
+    if not draft.source and not any(p.key == "source" for p in problems):
+        problems.append(Problem("source", "missing-source"))
+    if problems:
+        return Outcome("invalid", draft, problems)
+    if iri is not None and opened_at is not None:
+        conflicts = changes_since(archive, iri, opened_at)
+        if conflicts:
+            return Outcome("conflict", draft, conflicts=conflicts)
+    if not confirm_duplicates:
+        duplicates = likely_duplicates(archive, draft.created)
+        if duplicates:
+            return Outcome("duplicates", draft, duplicates=duplicates)
+    return Outcome("ready", draft)
