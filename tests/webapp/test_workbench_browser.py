@@ -35,6 +35,13 @@ def test_a_saved_query_opens_runs_and_shows_rows(chromium, live) -> None:
         page.locator(".yasqe_queryButton:visible").click()
         rows = page.locator(".yasr table tbody tr:visible")
         rows.first.wait_for(timeout=20000)
+        # The row number and the first value stand apart (they ran together: "12015-02").
+        gap = rows.first.evaluate(
+            """(tr) => tr.cells[1].getBoundingClientRect().left + parseFloat(
+                 getComputedStyle(tr.cells[1]).paddingLeft)
+               - tr.cells[0].querySelector('.rowNumber').getBoundingClientRect().right"""
+        )
+        assert gap >= 8
         assert rows.count() == 22
         assert "Косово и Метохија" in page.locator(".yasr table:visible").inner_text()
 

@@ -57,7 +57,17 @@
     }
   }
   // YASGUI's markup mended for assistive technology: its editor, endpoint and filter fields get
-  // names, and its "add a tab" button leaves the tab list (a tab list holds only tabs).
+  // names, and its "add a tab" button, which sits in the tab list (a tab list holds only tabs),
+  // is announced as the tab that adds a tab. Done once per frame, however many changes.
+  let pending = false;
+  function mendSoon() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      mend();
+    });
+  }
   function mend() {
     host.querySelectorAll(".yasr a[href^='http']").forEach(localise);
     for (const [selector, name] of [
@@ -71,13 +81,13 @@
       });
     }
     host.querySelectorAll(".CodeMirror-scroll[tabindex='-1']").forEach((el) => el.setAttribute("tabindex", "0"));
-    host.querySelectorAll(".tabsList > div:has(> .addTab)").forEach((wrap) => {
-      wrap.parentElement.after(wrap);
-      wrap.classList.add("add-tab");
+    host.querySelectorAll(".tabsList .addTab:not([role])").forEach((button) => {
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-selected", "false");
     });
   }
   mend();
-  new MutationObserver(mend).observe(host, { childList: true, subtree: true });
+  new MutationObserver(mendSoon).observe(host, { childList: true, subtree: true });
 
   document.querySelectorAll("[data-saved]").forEach((link) => {
     link.addEventListener("click", (event) => {
