@@ -21,7 +21,6 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from dialogue_kg.addresses import page_path
-from dialogue_kg.agreement import agreement_view
 from dialogue_kg.describe import (
     DEFAULT_BASE,
     Description,
@@ -42,6 +41,7 @@ from dialogue_kg.history import (
 )
 from dialogue_kg.labels import local_name
 from dialogue_kg.namespaces import PREFIXES
+from dialogue_kg.overview import page_view
 from dialogue_kg.schemaorg import schema_jsonld
 from dialogue_kg.terms import linkable
 
@@ -184,11 +184,11 @@ def _show(iri: str, page_path: str, ext: str | None) -> Response:
         history = resource_history(archive, iri) if history is None else history
         response = _history(description, history, gone)
     else:
-        agreement = agreement_view(_source(revision), description, lang) if gone is None else None
+        page = page_view(_source(revision), description, lang) if gone is None else None
         response = Response(
             render_template(
-                "agreement.html" if agreement else "resource.html",
-                agreement=agreement,
+                f"{page[0]}.html" if page else "resource.html",
+                view=page[1] if page else None,
                 d=description,
                 as_of=revision,
                 current=archive.revision,
