@@ -110,3 +110,21 @@ def test_search_pages_pass_axe(chromium, live, size: str, path: str) -> None:
         assert axe_violations(page) == []
         assert page.evaluate(WIDE) <= 0
     _clean(watch)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/id/meeting/high-level-2013-04-19",
+        "/id/person/hashim-thaci",
+        "/id/organisation/government-of-kosovo",
+        "/agreements?lang=sr-Cyrl",
+    ],
+)
+def test_people_and_meeting_pages_fit_and_pass_axe(chromium, live, size: str, path: str) -> None:
+    with open_page(chromium, viewport=SIZES[size], bypass_csp=True) as (page, watch):
+        page.goto(live + path)
+        assert page.evaluate(WIDE) <= 0, "the page scrolls sideways"
+        assert axe_violations(page) == []
+    _clean(watch)
