@@ -174,6 +174,15 @@ def test_keyboard_reaches_every_control_of_the_header_and_the_explorer(chromium,
         assert {"time-slider", "play"} <= set(reached)
         assert set(wanted) <= set(reached), set(wanted) - set(reached)
 
+        # The text list's "Show in the graph" takes the keyboard to that node in the graph.
+        page.click("#node-list-summary")
+        button = page.locator("#node-list tbody button[data-node]").nth(3)
+        wanted_node = button.get_attribute("data-node")
+        button.focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate(ACTIVE) == "network"
+        assert page.evaluate("() => window.dkgExplorer.focused()") == wanted_node
+
         # The language menu: arrow keys only move the choice; the button switches.
         page.focus("#lang-switch")
         page.keyboard.press("ArrowDown")
