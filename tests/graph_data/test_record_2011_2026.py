@@ -248,3 +248,20 @@ def test_the_agreements_of_2011_to_2016_itemised_against_the_factsheets_38(
         if r["claim"].endswith("factsheet-agreements-2011-2016")
     ]
     assert int(agreements["in_archive"]) == len(slugs)
+
+
+def test_agreements_known_only_from_a_list_are_undated_not_guessed(curated: Archive) -> None:
+    found = select(
+        curated,
+        """SELECT ?a WHERE { ?a a dkg:Agreement ; dkg:undated true .
+             FILTER NOT EXISTS { ?a dkg:date ?d } FILTER NOT EXISTS { ?a dkg:year ?y } }""",
+    )
+    assert {r["a"].removeprefix(ID + "agreement/") for r in found} == {
+        "customs-data-exchange-seed",
+        "mutual-legal-assistance",
+        "official-visits-arrangement",
+    }
+    for slug in ("customs-data-exchange-seed", "mutual-legal-assistance"):
+        assert value(curated, f"agreement/{slug}", "dkg:source") == {
+            ID + "source/kosovo-state-of-play-2015-11"
+        }
