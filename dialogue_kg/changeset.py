@@ -50,9 +50,9 @@ class Statements(Sequence[ox.Triple]):
     document order, duplicates kept.
     """
 
-    def __init__(self, lines: list[bytes]) -> None:
+    def __init__(self, lines: list[bytes], triples: list[ox.Triple] | None = None) -> None:
         self.lines = lines
-        self._triples: list[ox.Triple] | None = None
+        self._triples = triples  # the same statements parsed, when the reader kept them
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -336,7 +336,7 @@ def _bulk_changesets(
         loose_lines.pop()
         result.append(
             ChangeSet(
-                added=Statements(loose_lines),  # type: ignore[arg-type]
+                added=Statements(loose_lines, [q.triple for q in loose]),  # type: ignore[arg-type]
                 sources=list(sources or []),
                 comment=comment,
             )

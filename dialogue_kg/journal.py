@@ -574,6 +574,7 @@ class Journal:
             return []
         size = self.path.stat().st_size
         if size == self._end:
+            self.torn_bytes = 0
             if self._lock_depth:
                 self._level_in_lock = True
             return []
@@ -672,9 +673,10 @@ class Journal:
         if self.readonly:
             raise JournalError("the journal was opened read-only")
         self.refresh()
-        if self.path.stat().st_size > self._end:
-            # We hold the lock, so nobody is writing: bytes past the last record are a torn
-            # write by a process that died. Never acknowledged; drop them before appending.
+        if self.torn_bytes:
+            # We hold the lock, so nobody is writing: bytes past the last record (the refresh
+            # just saw them) are a torn write by a process that died. Never acknowledged; drop
+            # them before appending.
             with open(self.path, "rb") as fh:
                 fh.seek(self._end)
                 tail = fh.read()

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 
 from dialogue_kg import __version__
 from dialogue_kg.archive import Archive
@@ -140,8 +140,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
 
     @app.before_request
     def _refresh() -> None:
-        # Other processes (the CLI, other workers) may have appended change sets.
-        archive.refresh()
+        # Other processes (the CLI, other workers) may have appended change sets. A view that
+        # only writes reads the journal once, under the write lock (Archive.commit).
+        if not getattr(app.view_functions.get(request.endpoint or ""), "writes_only", False):
+            archive.refresh()
 
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202
@@ -183,6 +185,13 @@ def wants_json() -> bool:
     return request.args.get("format") == "json" or request.accept_mimetypes.best == (
         "application/json"
     )
+
+
+def writes_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that reads nothing of the archive before it commits: the journal is then read
+    once, by the commit under its lock, not also before the request."""
+    view.writes_only = True  # type: ignore[attr-defined]
+    return view
 
 
 def get_archive() -> Archive:

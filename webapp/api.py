@@ -23,7 +23,7 @@ from dialogue_kg.journal import ConflictError, Record
 from dialogue_kg.terms import statement_text
 from dialogue_kg.validation import ValidationError
 
-from . import get_archive
+from . import get_archive, writes_only
 from .auth import archivist_required, editor_required
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -126,6 +126,7 @@ def written(records: list[Record]) -> Response:
 
 
 @bp.post("/changesets")
+@writes_only
 @archivist_required
 def post_changeset() -> Response:
     """Record a change set posted as TriG, Turtle, N-Quads, N-Triples or JSON-LD."""
