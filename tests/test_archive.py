@@ -268,3 +268,71 @@ def test_records_need_an_english_label(small: Archive, labels: str, accepted: bo
     assert violation.path == "http://www.w3.org/2000/01/rdf-schema#label"
     assert "English label" in violation.message
     assert snapshot(small) == before
+
+
+def test_check_reports_what_commit_would_refuse_and_writes_nothing(small: Archive) -> None:
+    bad = ox.Triple(
+        ox.NamedNode(f"{ID}meeting/first-round"),
+        ox.NamedNode(f"{DKG}endDate"),
+        ox.Literal("2011-02-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+    )
+    before = snapshot(small)
+    violations = small.check([ChangeSet(added=[bad], sources=[TEST_SOURCE])])
+    assert [v.path for v in violations] == [f"{DKG}endDate"]
+    assert small.check([ChangeSet(added=[label(f"{ID}person/ana", "Ana", "sq")])]) == []
+    assert small.check([ChangeSet(added=[bad])], validate=False) == []
+    assert snapshot(small) == before
+
+
+def test_commit_computed_recomputes_when_another_write_lands(settings: Settings) -> None:
+    """A write by another process between the computation and its commit makes the archive
+    compute again against the new state; nothing computed on the old state is written."""
+    with Archive.open(settings) as mine, Archive.open(settings) as other:
+        seen: list[int] = []
+
+        def compute() -> list[ChangeSet]:
+            seen.append(mine.revision)
+            if len(seen) == 1:  # another process writes while this one computes
+                other.commit(
+                    [ChangeSet(added=[label(f"{ID}person/bo", "Bo")], sources=[TEST_SOURCE])],
+                    agent="other",
+                )
+            text = f"computed at {mine.revision}"
+            return [ChangeSet(added=[label(f"{ID}person/cy", text)], sources=[TEST_SOURCE])]
+
+        (record,) = mine.commit_computed(compute, agent="tester")
+        assert seen == [1, 2] and record.revision == 3
+        names = select(mine, f"SELECT ?n WHERE {{ <{ID}person/cy> ?p ?n }}")
+        assert names == [{"n": "computed at 2"}]
+
+
+def test_commit_computed_gives_up_after_its_retries(small: Archive) -> None:
+    def compute() -> list[ChangeSet]:
+        small.commit(  # every attempt is overtaken by a write from this very process
+            [
+                ChangeSet(
+                    added=[label(f"{ID}person/bo", f"Bo {small.revision}")], sources=[TEST_SOURCE]
+                )
+            ],
+            agent="other",
+        )
+        return [ChangeSet(added=[label(f"{ID}person/cy", "Cy")], sources=[TEST_SOURCE])]
+
+    before = small.revision
+    with pytest.raises(ConflictError):
+        small.commit_computed(compute, agent="tester", hold=False, retries=3)
+    assert small.revision == before + 3  # the three overtaking writes only
+    assert small.commit_computed(lambda: [], agent="tester") == []
+
+
+def test_records_are_immutable_and_hand_out_typed_statements(small: Archive) -> None:
+    record = next(small.records(3, 3))
+    with pytest.raises(AttributeError):
+        record.comment = "changed"  # type: ignore[misc]
+    added = record.added()
+    assert added and all(isinstance(q, ox.Quad) for q in added)
+    assert {q.graph_name for q in added} == {ox.NamedNode(record.changeset)}
+    assert f"{ID}person/ana" in record.iris()
+    # The journal's index keeps no statements once the store has them; reading brings them back.
+    indexed = small.journal.records[2]
+    assert not indexed.has_statements and indexed == record
