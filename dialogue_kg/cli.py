@@ -617,7 +617,9 @@ def report_implementation(data_dir: Path | None, lang: str, as_json: bool) -> No
 @data_dir_option
 @user_errors
 def rebuild(data_dir: Path | None) -> None:
-    """Rebuild the query store from the journal."""
+    """Rebuild the query store and the history index from the journal."""
+    from .versions import HistoryIndex
+
     settings = settings_for(data_dir)
     if settings.store == "disk":
         import shutil
@@ -629,6 +631,8 @@ def rebuild(data_dir: Path | None) -> None:
     click.echo(
         f"rebuilt the store from {revision} change sets: {len(archive.store.sorted_nquads())} quads"
     )
+    HistoryIndex.for_journal(archive.journal, archive.minter).rebuild()
+    click.echo(f"rebuilt the history index from {revision} change sets")
 
 
 # `dialogue-kg analyse …` lives in dialogue_kg.analysis.command (it uses the helpers above).

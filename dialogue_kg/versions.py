@@ -384,7 +384,7 @@ class HistoryIndex:
         if data:
             # Every line was written by pyoxigraph from parsed terms: lenient parsing only skips
             # checking again what is known to be valid.
-            store.store.load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            store.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
         with self._lock:
             self._states[revision] = store
             while len(self._states) > CACHED_STATES:
@@ -565,7 +565,7 @@ class HistoryIndex:
         store = OxigraphStore(self.minter)
         data = self.quads_at(first)
         if data:
-            store.store.load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            store.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
         spans = [Span(first, first, answer_of(store.query(sparql)))]
         for rev in range(first + 1, last + 1):
             removed, added = self.delta(rev)

@@ -78,3 +78,4 @@ def test_the_history_index_rebuilds_and_is_rebuilt_when_lost(loaded, settings) -
     assert loaded("query", "-e", ASK_ANA, "--revision", "3").output.strip() == "true"
     assert index.exists()
     assert loaded("verify").output.startswith("ok: 3 change sets")
+    assert "rebuilt the history index from 3 change sets" in loaded("rebuild").output
