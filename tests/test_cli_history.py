@@ -71,7 +71,8 @@ def test_versions_of_an_answer_and_blame(loaded) -> None:  # noqa: F811
 def test_the_history_index_rebuilds_and_is_rebuilt_when_lost(loaded, settings) -> None:  # noqa: F811
     done = loaded("history-index", "--rebuild").output
     assert done.startswith("history index rebuilt from the journal at revision 3 in")
-    assert loaded("history-index").output.startswith("history index level with the journal at revision 3")
+    level = loaded("history-index").output
+    assert level.startswith("history index level with the journal at revision 3")
     index = Path(settings.data_dir) / "history.sqlite"
     assert index.exists()
     index.unlink()
