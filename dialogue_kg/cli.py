@@ -422,13 +422,16 @@ def blame(data_dir: Path | None, iri: str, predicate: str | None, as_json: bool)
     if as_json:
         click.echo(json.dumps([asdict(e) for e in events], indent=2, ensure_ascii=False))
         return
-    statement = None
-    for e in events:
-        if e.statement != statement:
-            statement = e.statement
-            click.echo(statement)
+    index = index_for(archive)
+    for i, e in enumerate(events):
+        if i == 0 or e.statement != events[i - 1].statement:
+            click.echo(e.statement)
         verb = "asserted" if e.asserted else "retracted"
         click.echo(f"    r{e.revision}  {e.time}  {verb} by {e.agent}")
+        if i == len(events) - 1 or events[i + 1].statement != e.statement:
+            spans = index.versions(index.statement(e.statement))
+            held = ", ".join(f"r{a}–{'now' if b is None else f'r{b}'}" for a, b in spans)
+            click.echo(f"    held in {held or 'no revision'}")
 
 
 @main.command("history-index")

@@ -449,6 +449,11 @@ class HistoryIndex:
 
     # -- Ver ---------------------------------------------------------------------------------------
 
+    @staticmethod
+    def statement(line: str) -> ox.Triple:
+        """A statement given as an N-Triples line (as :class:`Event` and diffs give it)."""
+        return next(iter(ox.parse(line.encode(), format=ox.RdfFormat.N_TRIPLES)))
+
     def versions(self, statement: ox.Triple | ox.Quad) -> list[tuple[int, int | None]]:
         """The intervals ``(first, last)`` of revisions in which ``statement`` was current
         (``last`` None: it still is), oldest first."""

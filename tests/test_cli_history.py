@@ -64,6 +64,7 @@ def test_versions_of_an_answer_and_blame(loaded) -> None:  # noqa: F811
     assert blamed[0] == f'<{ID}person/ana> {LABEL} "Ana Example"@en .'
     assert blamed[1].startswith("    r3  ") and "asserted by" in blamed[1]
     assert blamed[1].endswith("agent/tester")
+    assert blamed[2] == "    held in r3–now"
     nothing = loaded("blame", f"{ID}person/nobody", ok=False)
     assert nothing.exit_code == 1 and "no change set asserted" in nothing.output
 
