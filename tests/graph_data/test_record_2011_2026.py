@@ -265,3 +265,15 @@ def test_agreements_known_only_from_a_list_are_undated_not_guessed(curated: Arch
         assert value(curated, f"agreement/{slug}", "dkg:source") == {
             ID + "source/kosovo-state-of-play-2015-11"
         }
+
+
+def test_every_agreement_abstract_is_given_in_the_four_languages(curated: Archive) -> None:
+    found = select(
+        curated,
+        """SELECT ?a (GROUP_CONCAT(DISTINCT LCASE(LANG(?ab)); separator=" ") AS ?langs)
+           WHERE { ?a a dkg:Agreement ; dkg:abstract ?ab } GROUP BY ?a""",
+    )
+    assert len(found) == 30  # of the 37 agreements; the other seven have no abstract yet
+    assert all(set(r["langs"].split()) == {"en", "sq", "sr-latn", "sr-cyrl"} for r in found)
+    stamp = value(curated, "agreement/customs-stamps-2011", "dkg:abstract")
+    assert "На царинском печату пише 'Kosovo Customs', без других обележја." in stamp
