@@ -58,8 +58,10 @@ def answer(
     format_param: str | list[str] | None = None,
     accept: str | None = None,
     max_bytes: int = 64 * 1024 * 1024,
+    revision: int | None = None,
 ) -> Answer:
-    """Run a query and serialise its result as asked (``format=`` or ``Accept``)."""
+    """Run a query and serialise its result as asked (``format=`` or ``Accept``); with
+    ``revision``, on the archive as it stood then (from the history index)."""
     from werkzeug.datastructures import MIMEAccept
     from werkzeug.http import parse_accept_header
 
@@ -73,7 +75,12 @@ def answer(
     failure: QueryFailed | None = None
     result = None
     try:
-        result = archive.query(
+        target = archive
+        if revision is not None:
+            from .versions import Snapshot
+
+            target = Snapshot(archive, revision)
+        result = target.query(
             sparql, default_graph=default_graphs or None, named_graphs=named_graphs or None
         )
         best = parse_accept_header(accept or "*/*", MIMEAccept).best_match
@@ -227,8 +234,10 @@ class QueryPool:
         named_graphs: list[str] | None = None,
         format_param: str | list[str] | None = None,
         accept: str | None = None,
+        revision: int | None = None,
     ) -> Answer:
-        """Answer a query within the time limit; QueryTimeout or QueryFailed otherwise."""
+        """Answer a query (on the state at ``revision``, if given) within the time limit;
+        QueryTimeout or QueryFailed otherwise."""
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -237,7 +246,15 @@ class QueryPool:
             ) from None
         try:
             worker.conn.send(
-                (sparql, default_graphs, named_graphs, format_param, accept, self.max_bytes)
+                (
+                    sparql,
+                    default_graphs,
+                    named_graphs,
+                    format_param,
+                    accept,
+                    self.max_bytes,
+                    revision,
+                )
             )
             if not worker.conn.poll(self.timeout):
                 worker.kill()

@@ -22,7 +22,6 @@ from dialogue_kg.protocol import (
 )
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.update import run_update
-from dialogue_kg.versions import Snapshot
 from dialogue_kg.workers import QueryFailed, answer
 
 from . import get_archive
@@ -157,20 +156,18 @@ def sparql() -> Response:
                 return response
             # Measured within the client's slot: a long text costs this process time.
             _check_shape(req.query, settings, "the query")
+            # A past revision's state comes from the history index, built in the worker that
+            # answers: the same time limit, memory cap and network barrier as any query.
             pool = current_app.extensions.get("query_pool")
-            if revision is not None:
-                # The state at a past revision comes from the history index, in this process.
-                found = answer(
-                    Snapshot(get_archive(), revision),
-                    req.query,
-                    max_bytes=settings.max_result_bytes,
-                    **options,
-                )
-            elif pool is not None:
-                found = pool.run(req.query, **options)
+            if pool is not None:
+                found = pool.run(req.query, revision=revision, **options)
             else:
                 found = answer(
-                    get_archive(), req.query, max_bytes=settings.max_result_bytes, **options
+                    get_archive(),
+                    req.query,
+                    max_bytes=settings.max_result_bytes,
+                    revision=revision,
+                    **options,
                 )
         return Response(found.body, 200, mimetype=found.media_type)
     except ProtocolError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -57,6 +58,24 @@ def test_hostile_query_is_cut_off_while_others_are_answered(limited) -> None:
         ok = client.get("/sparql", query_string={"query": SIMPLE})
         assert ok.status_code == 200
         assert int(json.loads(ok.data)["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+@pytest.mark.server
+def test_a_query_as_of_a_revision_runs_in_a_worker_under_the_time_limit(limited) -> None:
+    """``?revision=N`` is answered by a query worker like any query: a heavy one is stopped at
+    the limit (in the web process it would run unbounded) and the server keeps answering."""
+    client = limited.test_client()
+    past = str(limited.extensions["dialogue_kg"].revision - 1)
+    started = time.monotonic()
+    hostile = client.get("/sparql", query_string={"query": HOSTILE, "revision": past})
+    assert hostile.status_code == 503
+    assert "limit of 3 s" in hostile.get_data(as_text=True)
+    assert time.monotonic() - started < 30
+    for _ in range(3):
+        ok = client.get("/sparql", query_string={"query": SIMPLE, "revision": past})
+        assert ok.status_code == 200
+        assert int(json.loads(ok.data)["results"]["bindings"][0]["n"]["value"]) > 0
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
 
 
 @pytest.mark.server
