@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from .describe import DKG, Description, Node, Statement
 from .implementation import SIDES, Assessment, history
-from .labels import Queryable, best, canonical, fallbacks, labels
+from .labels import Queryable, best, canonical, fallbacks, in_script, labels, pick
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
@@ -211,16 +211,14 @@ def _is(statement: Statement, predicate: str) -> bool:
 
 def _text(values: list[tuple[str, str]], lang: str) -> Text | None:
     """The best text for ``lang`` with its own language tag."""
-    chosen = best(values, lang)
-    if chosen is None:
-        return None
-    return Text(chosen, next(tag for text, tag in values if text == chosen))
+    chosen = pick(values, lang)
+    return Text(*chosen) if chosen else None
 
 
 def _other_names(values: list[tuple[str, str]], lang: str) -> list[Text]:
     """Alternative names in the reader's language (or the nearest one that has any)."""
     for tag in fallbacks(lang):
-        chosen = [Text(text, t) for text, t in values if t == tag]
+        chosen = [Text(*in_script(text, t, lang)) for text, t in values if t == tag]
         if chosen:
             return chosen
     return [Text(text, tag) for text, tag in values]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+from .serbian import to_cyrillic, to_latin
+
 
 class Queryable(Protocol):
     """Anything that answers SPARQL on the union default graph: the archive, or a store."""
@@ -53,16 +55,38 @@ def canonical(tag: str) -> str:
     return lowered
 
 
-def best(values: Iterable[tuple[str, str]], lang: str) -> str | None:
-    """The text among ``(text, language tag)`` pairs that best suits ``lang``; English fallback,
-    then any label at all."""
+def pick(values: Iterable[tuple[str, str]], lang: str) -> tuple[str, str] | None:
+    """The ``(text, language tag)`` among ``values`` that best suits ``lang``, by
+    :func:`fallbacks`, then any at all. Serbian in the other script is transliterated, so a
+    Cyrillic reader never sees Latin-script Serbian (nor the reverse): only text tagged
+    ``sr-Latn`` (or ``sr``) is made Cyrillic, and within it foreign names, acronyms and URLs
+    keep their spelling (:func:`dialogue_kg.serbian.to_cyrillic`); English and untagged text is
+    never transliterated. The tag returned is the script of the text returned."""
     by_lang: dict[str, str] = {}
     for text, tag in values:
         by_lang.setdefault(canonical(tag) if tag else "", text)
     for candidate in fallbacks(lang):
         if candidate in by_lang:
-            return by_lang[candidate]
-    return next(iter(by_lang.values()), None)
+            return in_script(by_lang[candidate], candidate, lang)
+    return next(((text, tag) for tag, text in by_lang.items()), None)
+
+
+def in_script(text: str, tag: str, lang: str) -> tuple[str, str]:
+    """``(text, tag)`` in the reader's Serbian script when ``text`` is Serbian in the other one
+    (transliterated, with the reader's tag); any other text as it is."""
+    tag, lang = canonical(tag), canonical(lang)
+    if tag == "sr-Latn" and lang == "sr-Cyrl":
+        return to_cyrillic(text), lang
+    if tag == "sr-Cyrl" and lang == "sr-Latn":
+        return to_latin(text), lang
+    return text, tag
+
+
+def best(values: Iterable[tuple[str, str]], lang: str) -> str | None:
+    """The text among ``(text, language tag)`` pairs that best suits ``lang`` (:func:`pick`):
+    the other Serbian script transliterated, then English, then any label at all."""
+    found = pick(values, lang)
+    return found[0] if found else None
 
 
 _LABELS = """

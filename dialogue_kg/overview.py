@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .agreement import AgreementView, Ref, Text, agreement_view
 from .describe import DKG, Description, Node
-from .labels import Queryable, best, canonical, labels
+from .labels import Queryable, canonical, labels, pick
 
 _WHEN = """
 PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>
@@ -95,7 +95,7 @@ def meeting_view(d: Description, lang: str) -> MeetingView:
         for s in d.outgoing
         if s.predicate.value == DKG + "outcome" and not s.other.is_iri
     ]
-    chosen = best(outcomes, lang)
+    chosen = pick(outcomes, lang)
     when = next((d.first(DKG + p) for p in ("date", "yearMonth", "year") if d.first(DKG + p)), None)
     return MeetingView(
         when=when,
@@ -106,7 +106,7 @@ def meeting_view(d: Description, lang: str) -> MeetingView:
         participants=d.values(DKG + "participant"),
         facilitators=d.values(DKG + "facilitator"),
         delegations=d.values(DKG + "delegation"),
-        outcome=Text(chosen, next(t for v, t in outcomes if v == chosen)) if chosen else None,
+        outcome=Text(*chosen) if chosen else None,
         reached=d.values(DKG + "reached"),
         discussed=d.values(DKG + "discussed"),
     )
@@ -171,11 +171,11 @@ def _roles(source: Queryable, iris: set[str], lang: str) -> list[Role]:
     names = labels(source, {x for e in found.values() for x in (e["holder"], e["org"]) if x}, lang)
     roles = []
     for iri, e in found.items():
-        text = best(e["role"], lang)
+        role = pick(e["role"], lang)
         roles.append(
             Role(
                 iri=iri,
-                role=Text(text, next(t for v, t in e["role"] if v == text)) if text else None,
+                role=Text(*role) if role else None,
                 organisation=Ref(e["org"], names.get(e["org"], e["org"])) if e["org"] else None,
                 holder=Ref(e["holder"], names.get(e["holder"], e["holder"])),
                 start=e["start"],

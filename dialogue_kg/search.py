@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .archive import Archive
 from .describe import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, RDF_TYPE
-from .labels import best, labels, local_name
+from .labels import best, labels, local_name, pick
 from .serbian import to_latin
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -350,8 +350,8 @@ class SearchIndex:
             matched = None
             if key(label) != wanted:
                 matched = next((t for t, _ in values["alts"] if key(t) == wanted), None)
-            summaries = [tuple(v) for v in values["summaries"]]
-            summary = best(summaries, lang)
+            chosen = pick([tuple(v) for v in values["summaries"]], lang)
+            summary, summary_language = chosen if chosen else (None, "")
             hits.append(
                 Hit(
                     iri=iri,
@@ -359,7 +359,7 @@ class SearchIndex:
                     kind=kind,
                     kind_label=kind_names.get(kind) or (local_name(kind) if kind else ""),
                     summary=_shorten(summary) if summary else None,
-                    summary_language=next((t for v, t in summaries if v == summary), ""),
+                    summary_language=summary_language,
                     exact=r in exact_ids,
                     matched_name=matched,
                     score=score,
