@@ -234,3 +234,29 @@ def test_provenance_cannot_be_forged(client, small, ana):
         f"SELECT DISTINCT ?who WHERE {{ <{cs}> <http://www.w3.org/ns/prov#wasAttributedTo> ?who }}"
     )
     assert [row["who"].value for row in who] == [small.minter.agent("tester")]
+
+
+def test_one_post_parses_once_and_reads_the_journal_once(client, small, ana, monkeypatch):
+    """A change-set POST parses its statements once (validation uses them as parsed) and looks
+    at the journal file once (under the write lock), not before the request too."""
+    import pathlib
+
+    import pyoxigraph as ox
+
+    seen = {"parse": 0, "journal": 0}
+    parse, stat = ox.parse, pathlib.Path.stat
+
+    def counting_parse(*args, **kwargs):
+        seen["parse"] += 1
+        return parse(*args, **kwargs)
+
+    def counting_stat(self, *args, **kwargs):
+        seen["journal"] += self == small.journal.path
+        return stat(self, *args, **kwargs)
+
+    post(client, TURTLE, "text/turtle", ana)  # the validator's first use loads the shapes
+    monkeypatch.setattr(ox, "parse", counting_parse)
+    monkeypatch.setattr(pathlib.Path, "stat", counting_stat)
+    response = post(client, TURTLE.replace("Cy Example", "Cy Again"), "text/turtle", ana)
+    assert response.status_code == 201, response.get_json()
+    assert seen == {"parse": 1, "journal": 1}
