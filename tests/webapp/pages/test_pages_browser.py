@@ -101,7 +101,8 @@ def test_timeline_axis_speaks_the_page_language(chromium, live) -> None:
         page.wait_for_selector("#timeline[data-ready=true] .vis-item")
         assert page.locator("h1").inner_text() == "Хронологија"
         labels = page.locator(".vis-time-axis .vis-text").all_inner_texts()
-        assert "2013." in labels  # Serbian writes the year with a full stop
+        # Serbian writes the year with a full stop (which years are ticked depends on the span).
+        assert any(re.fullmatch(r"\d{4}\.", label) for label in labels), labels
         box = page.locator("#timeline .vis-center").bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 20)
         for _ in range(12):  # zoom in until months show
