@@ -6,6 +6,11 @@ A header is a run of ``#`` comment lines at the top of the file::
     # description: Op-eds that discuss a given agreement, with author, outlet and date.
     # param: agreement — the agreement (an IRI)
 
+The title, description and parameters may be given in other languages by language-tagged
+fields (``# title@sq:``, ``# description@sr-Latn:``, ``# param@sq: NAME — text``); English is
+the untagged field, Serbian Cyrillic (unless given) the transliteration of Serbian Latin, and
+:meth:`SavedQuery.title_in` picks by the archive's label rule (dialogue_kg.labels).
+
 Each ``# param: NAME — text`` names a variable the query binds with ``VALUES ?NAME { default }``.
 The query stays plain SPARQL that runs anywhere as written (with the default); :func:`bind`
 rewrites that VALUES block with another value, typed like the default (an IRI, or a literal of
@@ -21,6 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .labels import pick
+
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 HEADER_FIELDS = {"title", "description", "param"}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -34,6 +41,12 @@ class Parameter:
     name: str
     description: str
     default: str
+    descriptions: tuple[tuple[str, str], ...] = ()
+
+    def description_in(self, lang: str) -> tuple[str, str]:
+        """What the parameter means in ``lang`` (or the nearest language) with its tag."""
+        found = pick(((self.description, "en"), *self.descriptions), lang)
+        return found or (self.description, "en")
 
     @property
     def is_iri(self) -> bool:
@@ -86,6 +99,17 @@ class SavedQuery:
     description: str
     parameters: tuple[Parameter, ...]
     text: str
+    titles: tuple[tuple[str, str], ...] = ()
+    descriptions: tuple[tuple[str, str], ...] = ()
+
+    def title_in(self, lang: str) -> tuple[str, str]:
+        """The title in ``lang`` (or the nearest language that has one) with its language tag."""
+        return pick(((self.title, "en"), *self.titles), lang) or (self.title, "en")
+
+    def description_in(self, lang: str) -> tuple[str, str]:
+        """The description in ``lang`` (or the nearest language that has one) with its tag."""
+        found = pick(((self.description, "en"), *self.descriptions), lang)
+        return found or (self.description, "en")
 
     @property
     def form(self) -> str:
@@ -107,41 +131,53 @@ def _values_block(name: str) -> re.Pattern[str]:
     return re.compile(r"(VALUES\s+[?$]" + re.escape(name) + r"\s*\{\s*)(.*?)(\s*\})", re.DOTALL)
 
 
-def parse(name: str, text: str) -> SavedQuery:
-    """A saved query from its text: header fields, and each parameter with its default."""
-    fields: dict[str, str] = {}
-    params: list[tuple[str, str]] = []
-    key = None
+def _header(text: str) -> list[list[str]]:
+    """The header's fields as ``[field, tag, parameter name, text]``, continuation lines joined."""
+    entries: list[list[str]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         body = line[1:].strip()
         head, sep, rest = body.partition(":")
-        if sep and head in HEADER_FIELDS:
-            key = head
-            if head == "param":
-                pname, _, what = rest.strip().partition(" ")
-                params.append((pname, what.strip().lstrip("—-").strip()))
-            else:
-                fields[key] = rest.strip()
-        elif key == "param" and params:
-            params[-1] = (params[-1][0], f"{params[-1][1]} {body}".strip())
-        elif key:
-            fields[key] += " " + body
+        field, _, tag = head.partition("@")
+        if sep and field in HEADER_FIELDS:
+            pname, what = "", rest.strip()
+            if field == "param":
+                pname, _, what = what.partition(" ")
+                what = what.strip().lstrip("—-").strip()
+            entries.append([field, tag, pname, what])
+        elif entries:
+            entries[-1][3] = f"{entries[-1][3]} {body}".strip()
+    return entries
+
+
+def parse(name: str, text: str) -> SavedQuery:
+    """A saved query from its text: header fields (and their translations), and each parameter
+    with its default."""
+    entries = _header(text)
+    fields = {f: what for f, tag, _, what in entries if f != "param" and not tag}
+
+    def tagged(field: str, pname: str = "") -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (what, tag) for f, tag, p, what in entries if f == field and tag and p == pname
+        )
+
     parameters = []
-    for pname, what in params:
+    for _, _, pname, what in (e for e in entries if e[0] == "param" and not e[1]):
         if not _NAME.match(pname):
             raise ValueError(f"{name}: bad parameter name {pname!r}")
         block = _values_block(pname).search(text)
         if block is None:
             raise ValueError(f"{name}: parameter {pname!r} has no 'VALUES ?{pname} {{ … }}' block")
-        parameters.append(Parameter(pname, what, block.group(2).strip()))
+        parameters.append(Parameter(pname, what, block.group(2).strip(), tagged("param", pname)))
     return SavedQuery(
         name=name,
         title=fields.get("title", name),
         description=fields.get("description", ""),
         parameters=tuple(parameters),
         text=text,
+        titles=tagged("title"),
+        descriptions=tagged("description"),
     )
 
 

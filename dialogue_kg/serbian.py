@@ -7,7 +7,8 @@ label picker shows sr-Latn data in Cyrillic to a Cyrillic reader (dialogue_kg.la
 folds Cyrillic to Latin so that ``Приштина`` finds ``Priština``.
 
 What :func:`to_cyrillic` leaves as written: placeholders (``%(name)s``, ``{name}``), HTML tags and
-entities, URLs and paths, prefixed names (``dkg:source``), language tags (``sr-Latn``), names of
+entities, URLs and paths, prefixed names (``dkg:source``), names with an underscore
+(``without_source``), language tags (``sr-Latn``), media types, names of
 formats and standards, any word with two or more capitals (an acronym or code name) other than
 Serbian abbreviations such as ``EU``, a lone capital that is not a Serbian word, and any word
 holding a letter Serbian's Latin alphabet lacks (``q``, ``w``, ``x``, ``y``, ``ç``, ``ë``, ``á`` …)
@@ -90,6 +91,7 @@ _KEEP = re.compile(
             r"(?<![\w/])/[\w./?=&%…-]+",  # paths such as /record/edit?iri=…
             r"\?\w+=\w*",  # query strings such as ?revision=N
             r"\b[a-z][a-z0-9]*:[A-Za-z_][\w.-]*\w",  # prefixed names such as dkg:countsClass
+            r"\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b",  # names of variables such as without_source
             r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in _TERMS) + r")(?![\w])",
             # a foreign word, with a capitalised word either side: "Hashim Thaçi", "Wikidata"
             r"(?:\b[A-ZĐŽĆČŠ][^\W\d_]*\s)?(?!\b[A-Z0-9]+\b)\w*(?:"

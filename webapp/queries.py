@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from dialogue_kg import queries
 from dialogue_kg.addresses import names_like, page_prefixes, resolve
 from dialogue_kg.formats import RDF_FORMATS, RESULT_FORMATS
+from dialogue_kg.labels import LANGUAGES
 from dialogue_kg.result_table import from_sparql_json
 from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.workers import Answer, QueryFailed, answer
@@ -76,11 +77,14 @@ def _run(text: str, format_param: str | None, accept: str | None) -> Answer:
 
 
 def _entry(saved: queries.SavedQuery) -> dict[str, object]:
-    """A saved query as JSON: header, parameters with defaults, text and links."""
+    """A saved query as JSON: header (English, and in each of the archive's languages),
+    parameters with defaults, text and links."""
     return {
         "name": saved.name,
         "title": saved.title,
         "description": saved.description,
+        "titles": {tag: saved.title_in(tag)[0] for tag in LANGUAGES},
+        "descriptions": {tag: saved.description_in(tag)[0] for tag in LANGUAGES},
         "form": saved.form,
         "parameters": [
             {"name": p.name, "description": p.description, "default": p.default_value}
@@ -170,7 +174,8 @@ def workbench():  # noqa: ANN201
         },
         "saved": chosen,
         "catalogue": [
-            {"name": q.name, "title": q.title, "text": q.text} for q in queries.catalogue()
+            {"name": q.name, "title": q.title_in(current_language())[0], "text": q.text}
+            for q in queries.catalogue()
         ],
     }
     return render_template("queries/workbench.html", config=config, saved=queries.catalogue())

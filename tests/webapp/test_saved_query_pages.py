@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 import pytest
+from markupsafe import escape
 
 from dialogue_kg import queries
 from dialogue_kg.archive import Archive
@@ -241,3 +242,41 @@ def test_accept_header_chooses_a_result_format(client) -> None:
     assert client.get("/queries/contested-names", headers={"Accept": "*/*"}).mimetype == (
         "text/html"
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "sq", "sr-Latn", "sr-Cyrl"])
+def test_saved_queries_are_named_in_the_readers_language(client, lang: str) -> None:
+    """Catalogue, query page and workbench give each title and description in the reader's
+    language (Cyrillic by transliteration of the Serbian Latin), never marked as another one."""
+    catalogue = client.get(f"/queries?lang={lang}").get_data(as_text=True)
+    workbench = client.get(f"/query?lang={lang}").get_data(as_text=True)
+    config = {q["name"]: q["title"] for q in workbench_config(workbench)["catalogue"]}
+    for saved in SAVED:
+        title, description = saved.title_in(lang)[0], saved.description_in(lang)[0]
+        assert f">{escape(title)}</a></h2>" in catalogue
+        assert f"<p>{escape(description)}</p>" in catalogue
+        assert f">{escape(title)}</a></li>" in workbench and config[saved.name] == title
+    page = client.get(f"/queries/agreements-of-2-july-2011?lang={lang}").get_data(as_text=True)
+    saved = queries.load("agreements-of-2-july-2011")
+    assert f"<h1>{escape(saved.title_in(lang)[0])}</h1>" in page
+    assert f"<span>{escape(saved.parameters[0].description_in(lang)[0])}</span>" in page
+
+
+def test_a_cyrillic_reader_sees_no_latin_query_titles(client) -> None:
+    page = client.get("/queries/agreements-of-2-july-2011?lang=sr-Cyrl").get_data(as_text=True)
+    assert "<h1>Споразуми постигнути једног дана</h1>" in page
+    assert "<span>дан (YYYY-MM-DD)</span>" in page
+    shown = page.split("<details")[0]  # the query text below keeps its header as written
+    assert "Sporazumi postignuti" not in shown and "Agreements reached on one day" not in shown
+
+
+def test_the_catalogue_json_gives_every_language(client) -> None:
+    data = {d["name"]: d for d in client.get("/queries?format=json").get_json()}
+    titles = data["translation-coverage"]["titles"]
+    assert titles == {
+        "en": "Translation coverage by class",
+        "sq": "Mbulimi i përkthimit sipas klasës",
+        "sr-Latn": "Pokrivenost prevodom po klasi",
+        "sr-Cyrl": "Покривеност преводом по класи",
+    }
+    assert all(set(d["descriptions"]) == set(titles) for d in data.values())
