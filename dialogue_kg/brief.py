@@ -1,11 +1,11 @@
-"""A resource in brief, for the explorer's side panel: label, class, dates, summary, topics,
-sources and the path of its page, in one language."""
+"""A resource in brief, for the explorer's side panel: label, class, dates, summary (with the
+language it is in), topics, sources and the path of its page, in one language."""
 
 from __future__ import annotations
 
 from .archive import Archive
 from .explorer import DKG, is_iri, node_classes, page_path, valid_from
-from .labels import best, labels
+from .labels import labels, pick
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _SUMMARY = (DKG + "abstract", RDFS + "comment")
@@ -35,7 +35,9 @@ def brief(archive: Archive, iri: str, lang: str) -> dict | None:
     if not found:
         return None
     names = labels(archive, [iri, *(i for v in linked.values() for i in v)], lang)
-    summary = next((s for p in _SUMMARY if (s := best(summaries[p], lang))), None)
+    summary, summary_language = next(
+        (s for p in _SUMMARY if (s := pick(summaries[p], lang))), (None, "")
+    )
 
     def items(key: str) -> list[dict]:
         return [
@@ -49,6 +51,7 @@ def brief(archive: Archive, iri: str, lang: str) -> dict | None:
         "date": valid_from(dates),
         "dates": {k: sorted(v) for k, v in dates.items()},
         "summary": summary,
+        "summaryLanguage": summary_language,
         "topics": items("topics"),
         "nature": next((x["label"] for x in items("nature")), None),
         "sources": items("sources"),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .labels import Queryable, best, local_name
+from .labels import Queryable, local_name, pick
 from .labels import labels as label_map
 from .namespaces import DEFAULT_BASE
 
@@ -73,6 +73,7 @@ class Description:
     incoming_total: int
     provenance: dict[str, Provenance]
     sources: list[Node]
+    description_language: str = ""
 
     def backing(self, statement: Statement) -> list[Node]:
         """The sources behind one statement: the source it names (a ``dkg:source`` statement),
@@ -242,10 +243,12 @@ def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> D
         for s in outgoing
         if s.predicate.value == prop and not s.other.is_iri
     ]
+    description, description_language = pick(descriptions, lang) or (None, "")
     return Description(
         iri=iri,
         label=names.get(iri) or local_name(iri),
-        description=_description(descriptions, lang),
+        description=description,
+        description_language=description_language,
         types=[s.other for s in outgoing if s.predicate.value == RDF_TYPE],
         outgoing=outgoing,
         incoming=incoming,
@@ -253,11 +256,6 @@ def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> D
         provenance=provenance,
         sources=sources_iris,
     )
-
-
-def _description(values: list[tuple[str, str]], lang: str) -> str | None:
-    """The first description property's text in ``lang`` (English fallback)."""
-    return best(values, lang) if values else None
 
 
 def _provenance(source: Queryable, graphs: set[str], prov_graph: str) -> dict[str, Provenance]:

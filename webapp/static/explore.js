@@ -224,7 +224,14 @@
       dl.appendChild(el("dd", about.nature));
     }
     body.appendChild(dl);
-    if (about.summary) body.appendChild(el("p", about.summary, { class: "panel-summary" }));
+    if (about.summary) {
+      // Marked when the summary is in another language than the page (an English fallback).
+      const attrs = { class: "panel-summary" };
+      if (about.summaryLanguage && about.summaryLanguage !== document.documentElement.lang) {
+        attrs.lang = about.summaryLanguage;
+      }
+      body.appendChild(el("p", about.summary, attrs));
+    }
     body.appendChild(section(S.topics, about.topics || []));
     body.appendChild(section(S.sources, about.sources || []));
     if (about.history && about.history.length) {
