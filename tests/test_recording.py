@@ -73,7 +73,7 @@ def test_meeting_form_follows_the_shapes() -> None:
     assert by_key["roundNumber"].kind == "integer"
     assert by_key["unverified"].kind == "boolean"
     assert by_key["date"].name("sq") == "Data" and by_key["date"].name("sr-Latn") == "Datum"
-    assert by_key["date"].name("sr-Cyrl") == "Datum"  # Latin fallback
+    assert by_key["date"].name("sr-Cyrl") == "Датум"  # the Latin, transliterated
     assert "YYYY-MM-DD" in by_key["date"].description("en")
     assert spec.name("sq") == "Takim"
     assert [g.name("en") for g, _ in spec.grouped()][:3] == ["Names", "Time", "Details"]
