@@ -9,6 +9,7 @@ import pytest
 
 from webapp import create_app
 
+from ...helpers.accessibility import axe_violations
 from ...helpers.browser import open_page
 from ...helpers.explorer import click_node, wait_ready
 from ...helpers.live import serve_app
@@ -53,3 +54,27 @@ def test_a_cyrillic_reader_sees_cyrillic(chromium, live) -> None:
         assert summary.inner_text() == "Catalogue of land records."
         assert summary.get_attribute("lang") == "en"
         assert not watch.external and not watch.errors
+
+
+@pytest.mark.parametrize("size", [(1400, 900), (390, 844)], ids=["desktop", "phone"])
+def test_translated_query_pages_fit_and_pass_axe(chromium, live, size) -> None:
+    """The saved queries in Albanian and Cyrillic neither scroll sideways nor fail axe-core."""
+    options = {"viewport": {"width": size[0], "height": size[1]}, "bypass_csp": True}
+    found: dict[str, object] = {}
+    with open_page(chromium, **options) as (page, watch):
+        for path in (
+            "/queries?lang=sr-Cyrl",
+            "/queries/implementation-by-provision?lang=sq",
+            "/queries/history-of-a-statement?lang=sr-Cyrl",
+            "/id/agreement/kretanje?lang=sr-Cyrl",
+        ):
+            page.goto(live + path)
+            wide = page.evaluate(
+                "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if wide > 0:
+                found[path + " scrolls sideways by px"] = wide
+            if violations := axe_violations(page):
+                found[path] = violations
+    assert found == {}
+    assert watch.errors == []
