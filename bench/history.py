@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -413,6 +414,8 @@ def main(argv: list[str] | None = None) -> int:
             label, target = parse_size(size)
         rows.append(measure(label, target, args.repeat, args.replay_repeat, old))
         print(json.dumps(rows[-1], indent=1), file=sys.stderr)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
     load = (load_before, os.getloadavg()[0])
     OUT.mkdir(exist_ok=True)
     (OUT / "history.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")

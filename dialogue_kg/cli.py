@@ -24,7 +24,7 @@ from .journal import ConflictError, JournalError
 from .results import is_graph_result, serialize, table
 from .store.base import StoreError
 from .validation import ENGINES, ValidationError
-from .versions import index_for, open_for_history, parse_datetime
+from .versions import index_for, open_for_history, open_from_index, parse_datetime
 
 USER_ERRORS = (
     QueryRefused,
@@ -101,8 +101,11 @@ def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int
 
 
 def open_archive(data_dir: Path | None, **overrides: Any) -> Archive:
-    """Open the archive, with a progress bar while it is built from the journal."""
+    """Open the archive: an in-memory store is loaded from the history index (no replay of the
+    journal); other stores as usual, with a progress bar while they catch up."""
     settings = settings_for(data_dir, **overrides)
+    if settings.store == "memory":
+        return open_from_index(settings)
     with progress_bar("opening archive") as update:
         return Archive.open(settings, progress=update)
 

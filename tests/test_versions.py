@@ -202,3 +202,12 @@ def test_the_audit_filters_are_answered_from_the_index(edited: Archive) -> None:
     assert index.revisions(about=FIRST.value, agent=bea, limit=1) == [
         max(n for n in about if edited.journal.records[n - 1].agent == bea)
     ]
+
+
+def test_a_store_opened_from_the_index_equals_a_replay(edited: Archive) -> None:
+    from dialogue_kg.versions import open_from_index
+
+    with open_from_index(edited.settings) as opened:
+        assert opened.revision == edited.revision
+        expected = comparable(edited.replay(edited.revision).sorted_nquads())
+        assert comparable(opened.store.sorted_nquads()) == expected
