@@ -74,6 +74,7 @@ class Description:
     provenance: dict[str, Provenance]
     sources: list[Node]
     description_language: str = ""
+    label_language: str = ""
 
     def backing(self, statement: Statement) -> list[Node]:
         """The sources behind one statement: the source it names (a ``dkg:source`` statement),
@@ -244,9 +245,15 @@ def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> D
         if s.predicate.value == prop and not s.other.is_iri
     ]
     description, description_language = pick(descriptions, lang) or (None, "")
+    own_labels = [
+        (s.other.value, s.other.language or "")
+        for s in outgoing
+        if s.predicate.value in LABEL_PROPERTIES and not s.other.is_iri
+    ]
     return Description(
         iri=iri,
         label=names.get(iri) or local_name(iri),
+        label_language=(pick(own_labels, lang) or ("", ""))[1],
         description=description,
         description_language=description_language,
         types=[s.other for s in outgoing if s.predicate.value == RDF_TYPE],

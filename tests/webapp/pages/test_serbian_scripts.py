@@ -4,6 +4,8 @@ explorer pages; English is never transliterated and is marked as English."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from webapp import create_app
@@ -80,3 +82,12 @@ def test_search_and_the_explorer_panel_in_cyrillic(client) -> None:
         "/explore/node.json", query_string={"iri": ID + "agreement/cirilica", "lang": "sq"}
     ).get_json()
     assert (english["summary"], english["summaryLanguage"]) == ("Catalogue of land records.", "en")
+
+
+def test_a_name_standing_in_for_the_readers_language_is_marked(client) -> None:
+    """A page's title in another language than the reader's is marked with its own."""
+    alpha = client.get("/id/agreement/alpha?lang=sr-Cyrl").get_data(as_text=True)
+    assert re.search(r'<h1 lang="en">[^<]+</h1>', alpha)
+    assert "<h1>Споразум о слободи кретања</h1>" in client.get(
+        "/id/agreement/kretanje?lang=sr-Cyrl"
+    ).get_data(as_text=True)
