@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .archive import Archive
 from .describe import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, RDF_TYPE
-from .labels import best, labels, local_name, pick
+from .labels import labels, local_name, pick
 from .serbian import to_latin
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -92,6 +92,7 @@ class Hit:
     matched_name: str | None = None  # the alternative name that matched, when not the label
     summary_language: str = ""  # the summary's language tag (English when the reader's is missing)
     score: float = 0.0
+    label_language: str = ""  # the label's language tag, likewise
 
     def as_json(self) -> dict:
         """A plain dict for the JSON view."""
@@ -102,6 +103,7 @@ class Hit:
             "kindLabel": self.kind_label,
             "summary": self.summary,
             "summaryLanguage": self.summary_language,
+            "labelLanguage": self.label_language,
             "exact": self.exact,
             "matchedName": self.matched_name,
         }
@@ -346,7 +348,7 @@ class SearchIndex:
             iri, kind, data, score = candidates[r]
             values = json.loads(data)
             names = [tuple(v) for v in values["names"]] or [tuple(v) for v in values["alts"]]
-            label = best(names, lang) or local_name(iri)
+            label, label_language = pick(names, lang) or (local_name(iri), "")
             matched = None
             if key(label) != wanted:
                 matched = next((t for t, _ in values["alts"] if key(t) == wanted), None)
@@ -360,6 +362,7 @@ class SearchIndex:
                     kind_label=kind_names.get(kind) or (local_name(kind) if kind else ""),
                     summary=_shorten(summary) if summary else None,
                     summary_language=summary_language,
+                    label_language=label_language,
                     exact=r in exact_ids,
                     matched_name=matched,
                     score=score,

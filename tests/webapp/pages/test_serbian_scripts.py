@@ -71,7 +71,9 @@ def test_search_and_the_explorer_panel_in_cyrillic(client) -> None:
         "/search", query_string={"q": "kretanja", "lang": "sr-Cyrl", "format": "json"}
     ).get_json()["results"]
     hit = next(h for h in found if h["iri"] == ID + "agreement/kretanje")
-    assert hit["label"] == "Споразум о слободи кретања"
+    assert (hit["label"], hit["labelLanguage"]) == ("Споразум о слободи кретања", "sr-Cyrl")
+    page = client.get("/search", query_string={"q": "alpha", "lang": "sr-Cyrl"})
+    assert '<a href="/id/agreement/alpha" lang="en">Alpha agreement</a>' in page.get_data(True)
     about = client.get(
         "/explore/node.json", query_string={"iri": ID + "agreement/kretanje", "lang": "sr-Cyrl"}
     ).get_json()
