@@ -1,27 +1,38 @@
 """Query workers: SPARQL queries run in separate processes that can be stopped.
 
 pyoxigraph has no query timeout or cancellation, so a time limit cannot come from a flag. Each
-worker is a single-threaded process holding its own copy of the archive (replayed from the journal,
-kept current by :meth:`Archive.refresh` before every query). A query that runs past the limit gets
-its worker killed (SIGKILL) and replaced; the other workers keep answering meanwhile.
+worker is a single-threaded process holding the archive, kept current by :meth:`Archive.refresh`
+before every query. A query that runs past the limit gets its worker killed (SIGKILL) and replaced;
+the other workers keep answering meanwhile.
 
-Each worker also caps its own memory (``DKG_QUERY_MEMORY_MB``, as RLIMIT_DATA: a query that needs
-more is stopped and its worker replaced) and, unless the store is remote or SERVICE is allowed,
-gives up network access at start (a network namespace of its own, with no interface up): a second
-barrier behind :mod:`dialogue_kg.guard`, so that no query a worker runs can reach another host.
+With the in-memory store the workers share the server's loaded store instead of each replaying
+the journal: at start the pool forks one *zygote* from the server (before it serves anything, so
+no other thread holds the store), and the zygote forks every worker, the replacements too, after
+catching up with the journal's newest records. The store's pages are shared copy-on-write, so
+memory does not multiply by the number of workers and a worker starts in milliseconds. (The
+on-disk and remote stores keep workers started afresh, each opening the store.)
+
+Each worker also caps its memory (``DKG_QUERY_MEMORY_MB``, as RLIMIT_DATA, set in the worker: a
+query that needs more is stopped and its worker replaced; a forked worker's cap counts on top of
+the archive it shares) and, unless the store is remote or SERVICE is allowed, gives up network
+access at start (a network namespace of its own, with no interface up): a second barrier behind
+:mod:`dialogue_kg.guard`, so that no query a worker runs can reach another host.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import multiprocessing as mp
 import os
 import queue
 import resource
+import signal
 import threading
 import traceback
 from dataclasses import dataclass
+from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
@@ -140,11 +151,21 @@ def isolate_network() -> str | None:
     return "unshare(CLONE_NEWNET) was refused: " + "; ".join(reasons)
 
 
-def cap_memory(megabytes: int) -> None:
-    """Cap this process's data segment (heap and anonymous mappings) at ``megabytes`` MiB."""
+def cap_memory(megabytes: int, base: int = 0) -> None:
+    """Cap this process's data segment (heap and anonymous mappings) at ``base`` bytes plus
+    ``megabytes`` MiB."""
     if megabytes > 0:
-        limit = megabytes * 1024 * 1024
+        limit = base + megabytes * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def data_size() -> int:
+    """Bytes of this process's data segment now (VmData, what RLIMIT_DATA counts)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
 
 
 def needs_network(settings: Settings) -> bool:
@@ -153,13 +174,18 @@ def needs_network(settings: Settings) -> bool:
 
 
 def _worker_main(settings: Settings, conn: Connection) -> None:
-    """Body of a worker process: answer (query, options) messages until the pipe closes."""
+    """Body of a worker started afresh: open the archive, then answer queries."""
     from .archive import Archive
 
     isolation = None if needs_network(settings) else isolate_network()
     cap_memory(settings.query_memory_mb)
     archive = Archive.open(settings, initialise=False)
     conn.send(("ready", (archive.revision, isolation)))
+    _answer_queries(archive, conn)
+
+
+def _answer_queries(archive: Archive, conn: Connection) -> None:
+    """Answer (query, options) messages until the pipe closes."""
     while True:
         try:
             message = conn.recv()
@@ -176,26 +202,130 @@ def _worker_main(settings: Settings, conn: Connection) -> None:
             conn.send(("ok", (result.body, result.media_type)))
 
 
-class _Worker:
-    """One worker process and the parent's end of its pipe."""
+def _zygote_main(settings: Settings, store: object, conn: Connection) -> None:
+    """Body of the process the workers are forked from. It holds the server's store (shared
+    copy-on-write) and, for each request, catches up with the journal and forks a worker that
+    answers on the pipe end it was handed."""
+    from .archive import Archive
+    from .journal import Journal
 
-    def __init__(self, settings: Settings, wait: bool = True) -> None:
-        ctx = mp.get_context("spawn")
-        self.isolation: str | None = None
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    archive = Archive(settings, store, Journal(settings.data_path).open())  # type: ignore[arg-type]
+    while True:
+        try:
+            conn.recv()
+            fd = reduction.recv_handle(conn)
+        except EOFError:
+            return
+        try:
+            archive.refresh()
+        except Exception as exc:  # noqa: BLE001 - reported to the pool, which logs it
+            os.close(fd)
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+            continue
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                conn.close()
+                _forked_worker(settings, archive, Connection(fd))
+            except BaseException:  # noqa: BLE001 - a worker's end is reported by its pipe
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(fd)
+        conn.send(("forked", pid))
+
+
+def _forked_worker(settings: Settings, archive: Archive, conn: Connection) -> None:
+    """Body of a worker forked from the zygote: isolate, cap memory, answer queries."""
+    isolation = None if needs_network(settings) else isolate_network()
+    cap_memory(settings.query_memory_mb, base=data_size())
+    conn.send(("ready", (archive.revision, isolation)))
+    _answer_queries(archive, conn)
+
+
+class _Zygote:
+    """The parent's handle on the zygote process."""
+
+    def __init__(self, archive: Archive) -> None:
+        ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(settings, child), daemon=True)
+        self.process = ctx.Process(
+            target=_zygote_main, args=(archive.settings, archive.store, child), daemon=True
+        )
         self.process.start()
         child.close()
+        self._lock = threading.Lock()
+
+    def fork(self) -> tuple[Connection, int]:
+        """A new worker: the parent's end of its pipe and its process id."""
+        ours, theirs = mp.Pipe()
+        try:
+            with self._lock:
+                self.conn.send("fork")
+                reduction.send_handle(self.conn, theirs.fileno(), self.process.pid)
+                status, value = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            ours.close()
+            raise StoreError(f"the query workers' parent process stopped: {exc}") from None
+        finally:
+            theirs.close()
+        if status != "forked":
+            ours.close()
+            raise StoreError(f"a query worker could not be started: {value}")
+        return ours, value
+
+    def close(self) -> None:
+        """Stop the zygote (the workers it forked are stopped by the pool)."""
+        self.conn.close()
+        self.process.kill()
+        self.process.join(10)
+
+
+def shares_store(archive: Archive | None) -> bool:
+    """True when workers can be forked from ``archive``: its store is Oxigraph in memory."""
+    from .store.oxigraph import OxigraphStore
+
+    return (
+        archive is not None
+        and isinstance(archive.store, OxigraphStore)
+        and archive.store.path is None
+        and "fork" in mp.get_all_start_methods()
+    )
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe: forked from the zygote when there
+    is one, else started afresh."""
+
+    def __init__(self, settings: Settings, wait: bool = True, zygote: _Zygote | None = None):
+        self.isolation: str | None = None
+        self.process: mp.process.BaseProcess | None = None
+        self.pidfd: int | None = None
+        if zygote is not None:
+            self.conn, pid = zygote.fork()
+            try:
+                self.pidfd = os.pidfd_open(pid)
+            except OSError:
+                self.pidfd = None  # already gone: its pipe says so
+        else:
+            ctx = mp.get_context("spawn")
+            self.conn, child = ctx.Pipe()
+            self.process = ctx.Process(target=_worker_main, args=(settings, child), daemon=True)
+            self.process.start()
+            child.close()
         if wait:
             self.wait_ready()
 
     def wait_ready(self) -> None:
-        """Block until the worker has replayed the journal and can answer."""
+        """Block until the worker can answer."""
         try:
             status, (_, self.isolation) = self.conn.recv()
         except EOFError:
             status = "died"
         if status != "ready":
+            self.kill()
             raise StoreError(
                 "a query worker failed to start (is DKG_QUERY_MEMORY_MB large enough to hold "
                 "the archive?)"
@@ -204,22 +334,38 @@ class _Worker:
             _log.warning("query worker keeps network access: %s", self.isolation)
 
     def kill(self) -> None:
-        """Stop the process at once and reap it."""
-        self.process.kill()
-        self.process.join(10)
+        """Stop the process at once (and reap it, if it is this process's child)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(10)
+        elif self.pidfd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            os.close(self.pidfd)
+            self.pidfd = None
         self.conn.close()
 
 
 class QueryPool:
-    """A fixed number of query workers with a per-query time limit."""
+    """A fixed number of query workers with a per-query time limit. Given the ``archive`` the
+    server holds (in memory), the workers are forked from it and share its store; else each
+    opens the archive itself."""
 
-    def __init__(self, settings: Settings, size: int, timeout: float, max_bytes: int) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        size: int,
+        timeout: float,
+        max_bytes: int,
+        archive: Archive | None = None,
+    ) -> None:
         self.settings, self.size = settings, size
         self.timeout, self.max_bytes = timeout, max_bytes
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
-        # Started together, the workers replay the journal in parallel (minutes at 1M quads).
-        starting = [_Worker(settings, wait=False) for _ in range(size)]
+        self._zygote = _Zygote(archive) if size and shares_store(archive) else None
+        # Started together (workers that open the archive themselves replay it in parallel).
+        starting = [_Worker(settings, wait=False, zygote=self._zygote) for _ in range(size)]
         for worker in starting:
             worker.wait_ready()
             self._idle.put(worker)
@@ -288,13 +434,18 @@ class QueryPool:
         return Answer(body, media_type)
 
     def _replace(self) -> None:
-        self._idle.put(_Worker(self.settings))
+        try:
+            self._idle.put(_Worker(self.settings, zygote=self._zygote))
+        except StoreError as exc:
+            _log.error("a query worker could not be replaced: %s", exc)
 
     def close(self) -> None:
-        """Stop every idle worker."""
+        """Stop every idle worker, and the zygote."""
         self._closed = True
         while True:
             try:
                 self._idle.get_nowait().kill()
             except queue.Empty:
-                return
+                break
+        if self._zygote is not None:
+            self._zygote.close()

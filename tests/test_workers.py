@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.workers import QueryFailed, QueryPool, answer
 
 from .helpers.listener import Listener
@@ -97,5 +98,42 @@ def test_a_query_over_the_memory_cap_is_stopped_and_its_worker_replaced(small) -
             pool.run(HUNGRY)
         assert failed.value.status == 503
         assert pool.run("ASK {}").body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+
+
+@pytest.mark.server
+def test_workers_forked_from_the_servers_store(small) -> None:
+    """With the store in memory the workers are forked from the archive the server holds (no
+    replay): they answer, are capped (on top of the store they share) and isolated in the child,
+    and a worker stopped at the time limit is replaced by a fork level with the journal."""
+    settings = replace(small.settings, query_memory_mb=300)
+    pool = QueryPool(settings, 1, timeout=60, max_bytes=1 << 20, archive=small)
+    try:
+        assert pool._zygote is not None
+        assert pool.isolation is None or pool.isolation.startswith("unshare")
+        with pytest.raises(QueryFailed, match="more than the 300 MiB"):
+            pool.run(HUNGRY)
+        assert pool.run("ASK {}").body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()
+    assert not pool._zygote.process.is_alive()
+
+    pool = QueryPool(small.settings, 1, timeout=3, max_bytes=1 << 20, archive=small)
+    try:
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        before = pool.run(count, format_param="csv").body
+        small.load(
+            b"<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> 'new' .",
+            agent="t",
+            fmt="turtle",
+            validate=False,
+            sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
+        )
+        with pytest.raises(QueryTimeout, match="limit of 3 s"):
+            pool.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+        after = pool.run(count, format_param="csv").body
+        assert int(after.split()[1]) > int(before.split()[1])
+        assert pool.run(count, format_param="csv", revision=small.revision - 1).body == before
     finally:
         pool.close()

@@ -134,8 +134,13 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     if settings.query_workers > 0:
         from dialogue_kg.workers import QueryPool
 
+        # Forked from this process's archive (its store shared), before any request is served.
         app.extensions["query_pool"] = QueryPool(
-            settings, settings.query_workers, settings.query_timeout, settings.max_result_bytes
+            settings,
+            settings.query_workers,
+            settings.query_timeout,
+            settings.max_result_bytes,
+            archive=archive,
         )
 
     @app.before_request
