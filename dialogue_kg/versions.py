@@ -27,7 +27,7 @@ import sqlite3
 import threading
 import weakref
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -75,11 +75,12 @@ CREATE INDEX IF NOT EXISTS changesets_utc ON changesets(utc);
 """
 
 # The quads alive at a revision: an interval's graph is NULL when it is the change set's own.
-_ALIVE = (
+_QUADS = (
     "SELECT s.s || ' ' || s.p || ' ' || s.o || ' ' || COALESCE(i.graph, c.changeset) || ' .' "
     "FROM intervals i JOIN statements s ON s.id = i.stmt JOIN changesets c ON c.revision = i.start "
-    'WHERE i.start <= ?1 AND (i."end" IS NULL OR i."end" > ?1)'
 )
+_ALIVE = _QUADS + 'WHERE i.start <= ?1 AND (i."end" IS NULL OR i."end" > ?1)'
+
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 _PLAIN = (
     ox.NamedNode("http://www.w3.org/2001/XMLSchema#string"),
@@ -530,30 +531,12 @@ class HistoryIndex:
             ).fetchone()
         return row is not None
 
-    def changed_revisions(self, first: int, last: int) -> Iterator[int]:
-        """Every revision in ``first``..``last`` (every one changes at least the change-set
-        descriptions)."""
-        return iter(range(first, last + 1))
-
     def delta(self, revision: int) -> tuple[list[ox.Quad], bytes]:
         """What ``revision`` changed in the state: the quads it ended (to remove), and the quads
         it began plus its change set's description (to add, as N-Quads)."""
         with self._lock:
-            ended = [
-                row[0]
-                for row in self._db.execute(
-                    "SELECT s.s || ' ' || s.p || ' ' || s.o || ' ' || COALESCE(i.graph, "
-                    "c.changeset) || ' .' FROM intervals i JOIN statements s ON s.id = i.stmt "
-                    'JOIN changesets c ON c.revision = i.start WHERE i."end" = ?',
-                    (revision,),
-                )
-            ]
-            begun = [
-                row[0]
-                for row in self._db.execute(
-                    _ALIVE.split(" WHERE ")[0] + " WHERE i.start = ?", (revision,)
-                )
-            ]
+            ended = [row[0] for row in self._db.execute(_QUADS + 'WHERE i."end" = ?', (revision,))]
+            begun = [row[0] for row in self._db.execute(_QUADS + "WHERE i.start = ?", (revision,))]
             prov = self._db.execute(
                 "SELECT provenance FROM changesets WHERE revision = ?", (revision,)
             ).fetchone()
