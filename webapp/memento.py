@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
 
@@ -34,6 +35,7 @@ from . import get_archive
 bp = Blueprint("memento", __name__)
 
 LINK_FORMAT = "application/link-format"
+_SAFE = "/-._~:@!$&'()*+="
 SPACES = ("id", "topic")
 
 
@@ -90,11 +92,14 @@ def target(space: str, rest: str) -> Target:
     head, dot, ext = rest.rpartition(".")
     slug = head if dot and "/" not in ext else rest
     base = request.host_url.rstrip("/") + request.script_root
+    # Percent-encoded as a path: nothing of the request's path can end a Link header's URI
+    # (">", ";", ",", quotes) or the header itself (line breaks).
+    path = quote(rest, safe=_SAFE)
     return Target(
         DEFAULT_BASE + f"{space}/{slug}",
-        f"{base}/{space}/{rest}",
-        f"{base}/timegate/{space}/{rest}",
-        f"{base}/timemap/{space}/{rest}",
+        f"{base}/{space}/{path}",
+        f"{base}/timegate/{space}/{path}",
+        f"{base}/timemap/{space}/{path}",
     )
 
 

@@ -157,6 +157,28 @@ def test_a_retracted_resource_keeps_its_timegate_and_mementos(web, history: Arch
     assert web.get("/id/person/ana?revision=4").status_code == 200
 
 
+def test_a_resource_whose_iri_holds_link_syntax_gets_links_that_parse(web, history) -> None:
+    """``;`` and ``,`` are allowed in an IRI and end a link's parameters or the link: every URI
+    written in a Link header or a TimeMap is percent-encoded, and parses back whole."""
+    odd = ox.NamedNode(ID + "person/ana;rel=x,y")
+    history.commit(
+        [ChangeSet(added=[ox.Triple(odd, LABEL, ox.Literal("Odd"))], sources=[TEST_SOURCE])],
+        agent="ed",
+        validate=False,
+    )
+    page = web.get("/id/person/ana%3Brel=x%2Cy")
+    assert page.status_code == 200
+    encoded = f"{BASE}/timegate/id/person/ana%3Brel=x%2Cy"
+    assert _rel(_links(page.headers["Link"]), "timegate") == encoded
+    gate = web.get(
+        encoded[len(BASE) :], headers={"Accept-Datetime": "Fri, 01 Jan 2100 00:00:00 GMT"}
+    )
+    assert (
+        gate.headers["Location"] == f"{BASE}/id/person/ana%3Brel=x%2Cy?revision={history.revision}"
+    )
+    assert len(_links(web.get("/timemap/id/person/ana%3Brel=x%2Cy").text)) == 4
+
+
 @pytest.mark.server
 def test_a_memento_client_finds_the_mementos_over_http(settings: Settings) -> None:
     """The Memento client library (memento-client, from the Memento project) discovers the
