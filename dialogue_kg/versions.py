@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .config import Settings
+from .errors import NotFound, UsageError
 from .journal import Journal, Record
 from .namespaces import Minter
 from .provenance import changeset_quads
@@ -136,7 +137,7 @@ def parse_datetime(text: str) -> datetime:
         try:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError):
-            raise ValueError(
+            raise UsageError(
                 f"{text!r} is not a date-time: give 2024-05-01, 2024-05-01T12:00:00Z or an HTTP "
                 "date such as 'Wed, 01 May 2024 12:00:00 GMT'"
             ) from None
@@ -217,7 +218,8 @@ class HistoryIndex:
     @property
     def revision(self) -> int:
         """The last journal revision the index holds."""
-        return int(self._meta(self._db, "revision") or 0)
+        with self._lock:
+            return int(self._meta(self._db, "revision") or 0)
 
     def sync(self) -> int:
         """Take in the journal's records past the index's revision; return how many. An index
@@ -352,7 +354,7 @@ class HistoryIndex:
     def check(self, revision: int) -> int:
         """``revision`` if the journal has it, else a ValueError saying which it has."""
         if not 0 <= revision <= self.journal.revision:
-            raise ValueError(
+            raise NotFound(
                 f"no revision {revision}: the archive has revisions 0 to {self.journal.revision}"
             )
         return revision
@@ -635,7 +637,8 @@ class HistoryIndex:
         """Bytes the index takes on disk (0 in memory)."""
         if not self.path:
             return 0
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
 
 

@@ -211,3 +211,19 @@ def test_a_store_opened_from_the_index_equals_a_replay(edited: Archive) -> None:
         assert opened.revision == edited.revision
         expected = comparable(edited.replay(edited.revision).sorted_nquads())
         assert comparable(opened.store.sorted_nquads()) == expected
+
+
+def test_threads_share_one_index(edited: Archive) -> None:
+    """The web app's threads ask the same index at once: every answer is whole and the same."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    index = index_for(edited)
+    expected = (index.diff(1, edited.revision), index.resource_changes(FIRST.value))
+
+    def ask(n: int) -> tuple:
+        index.sync()
+        len(index.state(edited.revision - n % 3))
+        return index.diff(1, edited.revision), index.resource_changes(FIRST.value)
+
+    with ThreadPoolExecutor(8) as pool:
+        assert all(found == expected for found in pool.map(ask, range(24)))
