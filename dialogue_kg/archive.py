@@ -32,7 +32,7 @@ from .journal import (
 )
 from .namespaces import Minter
 from .provenance import changeset_quads
-from .store import QuadStore, make_store
+from .store import QuadStore, make_store, snapshot
 from .store.oxigraph import OxigraphStore
 from .validation import ValidationError, Validator, Violation, check_engine
 
@@ -106,9 +106,13 @@ class Archive:
         journal = Journal(settings.data_path).open(readonly=readonly)
         minter = Minter(settings.base_iri)
         archive = cls(settings, make_store(settings, minter), journal)
+        snapshot.restore(archive.store, journal)  # in memory: start from the last snapshot
         archive._catch_up(progress)
         if initialise and journal.revision == 0 and not readonly:
             archive.initialise()
+        if snapshot.due(archive.store, journal):
+            with archive.reading():
+                snapshot.write(archive.store, journal)
         return archive
 
     def close(self) -> None:
@@ -335,6 +339,7 @@ class Archive:
                 _apply_to(self.store, record, self.minter)
                 if progress:
                     progress(record.revision)
+            snapshot.write(self.store, self.journal)  # a snapshot gone wrong is replaced too
             return self.revision
 
     # -- internals -------------------------------------------------------------------------------
