@@ -225,8 +225,9 @@ def query(
     if revision is not None and as_of_time is not None:
         raise click.UsageError("give --revision or --as-of, not both")
     settings = settings_for(data_dir)
-    if settings.store == "memory" or revision is not None or as_of_time is not None:
-        # The history index holds every revision, the current one included: no replay needed.
+    if revision is not None or as_of_time is not None:
+        # The history index holds every revision: no replay needed. (The current state opens
+        # from the in-memory store's snapshot, faster than materialising it from the index.)
         archive = open_for_history(settings)
         index = index_for(archive)
         if as_of_time is not None:
