@@ -45,7 +45,8 @@ class Settings:
     store: str = setting(
         "memory",
         "DKG_STORE",
-        "Query store: 'memory' (Oxigraph in memory, rebuilt from the journal at start), "
+        "Query store: 'memory' (Oxigraph in memory, rebuilt at start from its snapshot and the "
+        "journal), "
         "'disk' (Oxigraph on RocksDB in the data directory) or 'remote' (a SPARQL 1.1 endpoint).",
     )
     remote_query_url: str = setting(
@@ -116,8 +117,9 @@ class Settings:
     query_memory_mb: int = setting(
         2048,
         "DKG_QUERY_MEMORY_MB",
-        "Memory cap of each query worker process in MiB (its data segment, RLIMIT_DATA; the "
-        "archive's copy counts too); a query that needs more is stopped. 0: no cap.",
+        "Memory cap of each query worker process in MiB (its data segment, RLIMIT_DATA, on top "
+        "of the in-memory store it shares; with the disk or remote store the archive counts "
+        "too); a query that needs more is stopped. 0: no cap.",
     )
     queries_per_client: int = setting(
         1,
