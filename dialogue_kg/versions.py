@@ -23,6 +23,7 @@ restored from a copy) is rebuilt. ``dialogue-kg history-index rebuild`` rebuilds
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import weakref
@@ -699,16 +700,22 @@ def open_from_index(settings: Settings) -> Archive:
     return archive
 
 
-_INDEXES: weakref.WeakKeyDictionary[Archive, HistoryIndex] = weakref.WeakKeyDictionary()
+_INDEXES: weakref.WeakKeyDictionary[Archive, tuple[int, HistoryIndex]] = weakref.WeakKeyDictionary()
 _INDEXES_LOCK = threading.Lock()
 
 
 def index_for(archive: Archive) -> HistoryIndex:
-    """The history index of an open archive (opened once per archive object), level with its
-    journal."""
+    """The history index of an open archive (opened once per archive object and process: a
+    SQLite connection must not be used across a fork, so a forked query worker opens its own),
+    level with its journal."""
+    pid = os.getpid()
     with _INDEXES_LOCK:
-        index = _INDEXES.get(archive)
-        if index is None:
-            index = _INDEXES[archive] = HistoryIndex.for_journal(archive.journal, archive.minter)
+        kept = _INDEXES.get(archive)
+        if kept is None or kept[0] != pid:
+            kept = _INDEXES[archive] = (
+                pid,
+                HistoryIndex.for_journal(archive.journal, archive.minter),
+            )
+    index = kept[1]
     index.sync()
     return index

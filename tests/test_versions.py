@@ -227,3 +227,27 @@ def test_threads_share_one_index(edited: Archive) -> None:
 
     with ThreadPoolExecutor(8) as pool:
         assert all(found == expected for found in pool.map(ask, range(24)))
+
+
+_FORKED: dict = {}
+
+
+def _answer_in_child(queue) -> None:  # noqa: ANN001 - a multiprocessing queue
+    archive = _FORKED["archive"]
+    index = index_for(archive)
+    queue.put((index is not _FORKED["parent"], index.diff(0, archive.revision)[0][:5]))
+
+
+def test_a_forked_process_opens_its_own_index(edited: Archive) -> None:
+    """A query worker forked from a process that used the index does not share its SQLite
+    connection (undefined across a fork): it opens its own, and answers the same."""
+    import multiprocessing as mp
+
+    _FORKED.update(archive=edited, parent=index_for(edited))
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_answer_in_child, args=(queue,))
+    child.start()
+    found = queue.get(timeout=120)
+    child.join(30)
+    assert found == (True, index_for(edited).diff(0, edited.revision)[0][:5])
