@@ -323,9 +323,9 @@ def markdown(rows: list[dict], args: argparse.Namespace, load: tuple[float, floa
         "# Time travel: the history index against a replay of the journal",
         "",
         f"`.venv/bin/python -m bench.history --sizes {args.sizes} --repeat {args.repeat} "
-        f"--replay-repeat {args.replay_repeat}`. Times in ms, median / p99 (with few runs the "
-        f"p99 is the slowest). Load average {load[0]:.1f} at the start and {load[1]:.1f} at the "
-        "end (2 cores, shared).",
+        f"--replay-repeat {args.replay_repeat} --name {args.name}`. Times in ms, median / p99 "
+        f"(with few runs the p99 is the slowest). Load average {load[0]:.1f} at the start and "
+        f"{load[1]:.1f} at the end (2 cores, shared).",
         "",
         "## BEAR-style queries (in process)",
         "",
@@ -398,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default=f"curated,100k,{HEAVY}")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--replay-repeat", type=int, default=3)
+    ap.add_argument("--name", default="history", help="results file name (without extension)")
     ap.add_argument(
         "--before",
         default="501b02a",
@@ -418,9 +419,9 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(old, ignore_errors=True)
     load = (load_before, os.getloadavg()[0])
     OUT.mkdir(exist_ok=True)
-    (OUT / "history.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    (OUT / f"{args.name}.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     text = markdown(rows, args, load)
-    (OUT / "history.md").write_text(text, encoding="utf-8")
+    (OUT / f"{args.name}.md").write_text(text, encoding="utf-8")
     print(text)
     return 0
 
