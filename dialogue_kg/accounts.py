@@ -26,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .archive import LOADER_AGENT
 from .config import Settings
+from .errors import DialogueKGError
 from .namespaces import Minter, slugify
 
 log = logging.getLogger(__name__)
@@ -82,8 +83,10 @@ CREATE TABLE IF NOT EXISTS sessions (
 """
 
 
-class AccountError(ValueError):
+class AccountError(DialogueKGError, ValueError):
     """A request about accounts that cannot be met (unknown user, weak password, …)."""
+
+    kind = "account"
 
 
 @dataclass(frozen=True)

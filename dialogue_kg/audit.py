@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from .archive import Archive, VerifyReport
+from .errors import UsageError
 from .journal import Record
 from .terms import statement_text
 from .versions import index_for
@@ -68,7 +69,7 @@ def _check_date(value: str | None, name: str) -> str | None:
         return None
     value = value.strip()
     if not (len(value) >= 4 and value[:4].isdigit()):
-        raise ValueError(f"{name}={value!r}: give a date like 2024-05-01")
+        raise UsageError(f"{name}={value!r}: give a date like 2024-05-01")
     return value
 
 

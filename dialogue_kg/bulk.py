@@ -21,6 +21,7 @@ import yaml
 
 from .archive import Archive
 from .changeset import ChangeSet
+from .errors import DialogueKGError
 from .journal import Record
 from .labels import LANGUAGES, best, local_name
 from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_yaml
@@ -61,8 +62,10 @@ Progress = Callable[[int], None]
 Row = dict[str, object]
 
 
-class BulkError(ValueError):
+class BulkError(DialogueKGError, ValueError):
     """The file cannot be read as a template at all (wrong format, no rows)."""
+
+    kind = "bulk"
 
 
 @dataclass(frozen=True)
@@ -409,5 +412,5 @@ def apply(archive: Archive, plan: Plan, *, agent: str) -> list[Record]:
     """Write a problem-free plan: every row as one change set of one batch, all or nothing,
     refused (ConflictError) when the archive changed since the plan was made."""
     if plan.problems:
-        raise ValueError("the import has problems; nothing was written")
+        raise BulkError("the import has problems; nothing was written")
     return archive.commit(plan.changesets, agent=agent, expected_head=plan.head)

@@ -12,7 +12,6 @@ import gc
 import itertools
 import operator
 import os
-import re
 import stat
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import DialogueKGError
 from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_rdf
 from .namespaces import Minter
 
@@ -33,12 +33,14 @@ DCT_DESCRIPTION = "http://purl.org/dc/terms/description"
 _SOURCE_PREDICATES = {DCT_SOURCE, PROV_DERIVED}
 _COMMENT_PREDICATES = {RDFS_COMMENT, DCT_DESCRIPTION}
 
-_POSITION = re.compile(r"line (\d+) column (\d+)")
 _GRAPH_NAME = operator.attrgetter("graph_name")
 
 
-class InputError(ValueError):
-    """RDF input that cannot become a change set; the message says where and why."""
+class InputError(DialogueKGError, ValueError):
+    """RDF input that cannot become a change set; the message says where and why (and
+    ``line``/``column`` hold the place when the parser gave one)."""
+
+    kind = "input"
 
 
 class Statements(Sequence[ox.Triple]):
@@ -178,12 +180,14 @@ def _input_errors(fmt: ox.RdfFormat, name: str) -> Iterator[None]:
     try:
         yield
     except SyntaxError as exc:
+        # pyoxigraph gives the place as the SyntaxError's own fields (1-based line and column).
         message = str(exc)
-        where = _POSITION.search(message)
         detail = message.split(": ", 1)[-1] if ": " in message else message
-        if where:
+        if exc.lineno is not None and exc.offset is not None:
             raise InputError(
-                f"{name}: syntax error at line {where.group(1)}, column {where.group(2)}: {detail}"
+                f"{name}: syntax error at line {exc.lineno}, column {exc.offset}: {detail}",
+                line=exc.lineno,
+                column=exc.offset,
             ) from None
         raise InputError(f"{name}: syntax error: {message}") from None
     except MemoryError as exc:  # the parser's 16 MiB limit on one token (a literal, an IRI)

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .describe import DKG, Description
+from .errors import UsageError
 from .labels import local_name
+from .namespaces import DCT_IRI as DCT
 
-DCT = "http://purl.org/dc/terms/"
 ARCHIVE = "dialogue-kg: knowledge graph of the Kosovo–Serbia EU-facilitated dialogue"
 PUBLISHER = "dialogue-kg"
 # rdf:type → (CSL type, RIS type, BibTeX entry type)
@@ -158,7 +159,7 @@ def render(c: Citation, fmt: str) -> str:
         return as_ris(c)
     if fmt == "csl-json":
         return json.dumps(as_csl(c), ensure_ascii=False, indent=2) + "\n"
-    raise ValueError(f"unknown citation format {fmt!r}: one of {', '.join(FORMATS)}")
+    raise UsageError(f"unknown citation format {fmt!r}: one of {', '.join(FORMATS)}")
 
 
 def _and(names: list[str]) -> str:

@@ -15,26 +15,24 @@ from tqdm import tqdm
 
 from . import __version__
 from .archive import Archive
-from .changeset import InputError, read_changesets
+from .changeset import read_changesets
 from .config import Settings
+from .errors import DialogueKGError
 from .formats import by_name
-from .guard import QueryRefused
 from .guard import check as check_query
-from .journal import ConflictError, JournalError
 from .results import is_graph_result, serialize, table
-from .store.base import StoreError
 from .validation import ENGINES, ValidationError
 from .versions import index_for, open_for_history, open_from_index, parse_datetime
 
+# What a user can cause: the archive's error family and the expected conditions of a path the
+# user named. Anything else is a bug and keeps its traceback.
 USER_ERRORS = (
-    QueryRefused,
-    InputError,
-    ValidationError,
-    JournalError,
-    ConflictError,
-    StoreError,
-    ValueError,
-    OSError,
+    DialogueKGError,
+    FileNotFoundError,
+    FileExistsError,
+    IsADirectoryError,
+    NotADirectoryError,
+    PermissionError,
 )
 
 
@@ -655,21 +653,6 @@ def _accounts(data_dir: Path | None):  # noqa: ANN202 - dialogue_kg.accounts.Acc
     return Accounts.for_settings(settings_for(data_dir))
 
 
-def _account_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Account mistakes (unknown user, weak password) as one line and exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .accounts import AccountError
-
-        try:
-            return func(*args, **kwargs)
-        except AccountError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
-
-
 @main.group()
 def users() -> None:
     """Archivists' and editors' accounts (kept in accounts.sqlite in the data directory)."""
@@ -682,7 +665,7 @@ def users() -> None:
     "--role", type=click.Choice(["archivist", "editor"]), default="archivist", show_default=True
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@_account_errors
+@user_errors
 def users_add(data_dir: Path | None, username: str, role: str, password_stdin: bool) -> None:
     """Create an account (the password is asked for, never echoed)."""
     if password_stdin:
@@ -714,7 +697,7 @@ def users_list(data_dir: Path | None, as_json: bool) -> None:
 @data_dir_option
 @click.argument("username")
 @click.argument("role", type=click.Choice(["archivist", "editor"]))
-@_account_errors
+@user_errors
 def users_set_role(data_dir: Path | None, username: str, role: str) -> None:
     """Make USERNAME an archivist or an editor."""
     _accounts(data_dir).set_role(username, role)
@@ -725,7 +708,7 @@ def users_set_role(data_dir: Path | None, username: str, role: str) -> None:
 @data_dir_option
 @click.argument("username")
 @click.option("--enable", is_flag=True, help="Restore a disabled account instead.")
-@_account_errors
+@user_errors
 def users_disable(data_dir: Path | None, username: str, enable: bool) -> None:
     """Stop an account: its logins and API tokens are refused from now on."""
     _accounts(data_dir).disable(username, not enable)
@@ -736,7 +719,7 @@ def users_disable(data_dir: Path | None, username: str, enable: bool) -> None:
 @data_dir_option
 @click.argument("username")
 @click.option("--name", default="cli", show_default=True, help="What the token is for.")
-@_account_errors
+@user_errors
 def users_token(data_dir: Path | None, username: str, name: str) -> None:
     """Create an API token for USERNAME and print it (once: only its hash is kept)."""
     click.echo(_accounts(data_dir).create_token(username, name))

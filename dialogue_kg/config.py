@@ -12,6 +12,7 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
+from .errors import UsageError
 from .namespaces import DEFAULT_BASE
 
 
@@ -196,7 +197,7 @@ def _coerce(type_name: Any, raw: str, env: str) -> Any:
         if name == "float":
             return float(raw)
     except ValueError:
-        raise ValueError(f"{env}={raw!r} is not a valid {name}") from None
+        raise UsageError(f"{env}={raw!r} is not a valid {name}") from None
     return raw
 
 

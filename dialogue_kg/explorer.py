@@ -18,6 +18,7 @@ from pyvis.network import Network
 
 from .addresses import page_path
 from .archive import Archive
+from .errors import UsageError
 from .labels import labels, local_name
 from .layout import seed_layout
 from .namespaces import DEFAULT_BASE
@@ -254,7 +255,7 @@ def build_network(
     agreement's implementation history (``focus``), or the neighbours of ``around``."""
     for iri in ([focus] if focus else []) + list(around or []):
         if not is_iri(iri):
-            raise ValueError(f"not an IRI: {iri!r}")
+            raise UsageError(f"not an IRI: {iri!r}")
     if focus is not None:
         scope: set[str] | None = focus_scope(archive, focus)
     elif around is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .archive import Archive
+from .errors import UsageError
 from .formats import Format
 from .history import as_of
 from .store.base import QuadStore
@@ -15,7 +16,7 @@ def export(archive: Archive, fmt: Format, revision: int | None = None) -> bytes:
     formats (Turtle, N-Triples, RDF/XML) carry the union of the statements."""
     store: QuadStore = archive.store if revision is None else as_of(archive, revision)
     if fmt.rdf is None:
-        raise ValueError(f"{fmt.name} is not an RDF format")
+        raise UsageError(f"{fmt.name} is not an RDF format")
     if fmt.rdf.supports_datasets:
         return store.dump(fmt.rdf)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads()}

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .errors import UsageError
+
 
 @dataclass(frozen=True)
 class Format:
@@ -82,4 +84,4 @@ def by_name(name: str) -> Format:
         return _BY_NAME[name.lower()]
     except KeyError:
         choices = ", ".join(sorted(_BY_NAME))
-        raise ValueError(f"unknown format {name!r}; choose one of {choices}") from None
+        raise UsageError(f"unknown format {name!r}; choose one of {choices}") from None

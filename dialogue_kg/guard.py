@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from .errors import DialogueKGError
 from .limits import DEFAULT_MAX_DEPTH, ShapeError, scan_sparql
 
 # Strings, IRIs and comments, for the lexical check of GRAPH/WITH/NAMED in updates.
@@ -33,8 +34,10 @@ _NOISE = re.compile(
 _FETCHING = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
 
 
-class QueryRefused(ValueError):
+class QueryRefused(DialogueKGError, ValueError):
     """A query or update the archive will not run."""
+
+    status, kind = 403, "refused"
 
 
 def check(

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 
 from .archive import Archive
 from .describe import exists
+from .errors import NotFound
 from .journal import Record
 from .store.oxigraph import OxigraphStore
 from .terms import statement_text
@@ -44,9 +45,7 @@ class Change:
 def check_revision(archive: Archive, revision: int) -> int:
     """``revision`` if it exists in the journal, else a ValueError saying which do."""
     if not 0 <= revision <= archive.revision:
-        raise ValueError(
-            f"no revision {revision}: the archive has revisions 0 to {archive.revision}"
-        )
+        raise NotFound(f"no revision {revision}: the archive has revisions 0 to {archive.revision}")
     return revision
 
 

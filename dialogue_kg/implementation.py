@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from . import queries
 from .archive import Archive
+from .errors import UsageError
 from .explorer import is_iri
 from .labels import labels, local_name
 from .namespaces import DEFAULT_BASE
@@ -95,7 +96,7 @@ def side_of(actors: list[str], roles: dict[str, set[str]]) -> str:
 def history(archive: Archive, agreement: str, lang: str) -> list[Assessment]:
     """The implementation events of ``agreement`` and its parts, earliest first."""
     if not is_iri(agreement):
-        raise ValueError(f"not an IRI: {agreement!r}")
+        raise UsageError(f"not an IRI: {agreement!r}")
     rows: dict[str, dict] = {}
     for row in archive.query(_EVENTS % agreement):
         e = row["e"].value

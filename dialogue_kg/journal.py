@@ -43,10 +43,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
 from .changeset import InputError
+from .errors import DialogueKGError
 
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 MARKER = "archive.json"
@@ -67,12 +69,16 @@ _ECHAR = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
 _IOV_MAX = min(os.sysconf("SC_IOV_MAX"), 1024) if hasattr(os, "sysconf") else 16
 
 
-class JournalError(Exception):
+class JournalError(DialogueKGError):
     """The journal is corrupt or cannot be used."""
 
+    status, kind = 500, "journal"
 
-class ConflictError(Exception):
+
+class ConflictError(DialogueKGError):
     """The journal moved on since the writer read it (optimistic concurrency)."""
+
+    status, kind = 409, "conflict"
 
     def __init__(self, expected: str | None, actual: str | None, revision: int) -> None:
         super().__init__(
@@ -80,6 +86,10 @@ class ConflictError(Exception):
             "reload and apply your change again"
         )
         self.expected, self.actual, self.revision = expected, actual, revision
+
+    def details(self) -> dict[str, Any]:
+        """The message, the head the journal is at now and its revision."""
+        return {**super().details(), "head": self.actual, "revision": self.revision}
 
 
 @dataclass

@@ -19,6 +19,8 @@ import heapq
 import re
 from dataclasses import dataclass
 
+from .errors import DialogueKGError
+
 DEFAULT_MAX_DEPTH = 100
 
 # Where plain code stops: brackets, quotes, comments, escapes, IRIs and the RDF-star >>.
@@ -32,8 +34,10 @@ _BLANK = re.compile(r"[\x00-\x20]")
 _FETCH_WORD = re.compile(r"service|load", re.IGNORECASE)
 
 
-class ShapeError(ValueError):
+class ShapeError(DialogueKGError, ValueError):
     """Input nested deeper, or shaped otherwise, than the archive accepts."""
+
+    kind = "shape"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,16 @@ SCHEMA = Namespace("https://schema.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
+# The same namespaces as plain text, for code that builds IRIs as strings (pyoxigraph terms,
+# SPARQL text): the terms of an rdflib Namespace are URIRefs, never equal to plain strings.
+DKG_IRI = str(DKG)
+PROV_IRI = str(PROV)
+DCT_IRI = str(DCTERMS)
+SKOS_IRI = str(SKOS)
+RDFS_IRI = str(RDFS)
+XSD_IRI = str(XSD)
+SH_IRI = str(SH)
+
 PREFIXES: dict[str, str] = {
     "dkg": str(DKG),
     "id": DEFAULT_BASE + "id/",

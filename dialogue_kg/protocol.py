@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .errors import DialogueKGError
 from .formats import RDF_FORMATS, RESULT_FORMATS, Format, by_name
 
 FORM = "application/x-www-form-urlencoded"
@@ -15,12 +16,13 @@ QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 
 
-class ProtocolError(ValueError):
+class ProtocolError(DialogueKGError, ValueError):
     """A request the protocol does not allow; ``status`` is the HTTP status to answer with."""
 
+    kind = "protocol"
+
     def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, status=status)
 
 
 @dataclass

@@ -26,12 +26,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import DialogueKGError
 from .labels import pick
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 HEADER_FIELDS = {"title", "description", "param"}
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _LITERAL = re.compile(r'^"((?:[^"\\]|\\.)*)"(?:\^\^(\S+)|@([A-Za-z0-9-]+))?$')
+
+
+class QueryParameterError(DialogueKGError, ValueError):
+    """A saved query that cannot be read or bound: a bad parameter, an unknown name."""
+
+    kind = "parameter"
 
 
 @dataclass(frozen=True)
@@ -67,21 +74,27 @@ class Parameter:
         if self.is_iri:
             iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
             if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$", iri):
-                raise ValueError(f"parameter {self.name!r} needs an absolute IRI, not {value!r}")
+                raise QueryParameterError(
+                    f"parameter {self.name!r} needs an absolute IRI, not {value!r}"
+                )
             return str(ox.NamedNode(iri))
         match = _LITERAL.match(self.default)
         if match is None:
             if re.fullmatch(r"[+-]?\d+", self.default):
                 if not re.fullmatch(r"[+-]?\d+", value):
-                    raise ValueError(f"parameter {self.name!r} needs an integer, not {value!r}")
+                    raise QueryParameterError(
+                        f"parameter {self.name!r} needs an integer, not {value!r}"
+                    )
                 return str(int(value))
-            raise ValueError(f"parameter {self.name!r} has a default this module cannot type")
+            raise QueryParameterError(
+                f"parameter {self.name!r} has a default this module cannot type"
+            )
         datatype, language = match.group(2), match.group(3)
         if datatype in ("xsd:date", "<http://www.w3.org/2001/XMLSchema#date>"):
             try:
                 date.fromisoformat(value)
             except ValueError:
-                raise ValueError(
+                raise QueryParameterError(
                     f"parameter {self.name!r} needs a date (YYYY-MM-DD), not {value!r}"
                 ) from None
         text = str(ox.Literal(value))
@@ -165,10 +178,12 @@ def parse(name: str, text: str) -> SavedQuery:
     parameters = []
     for _, _, pname, what in (e for e in entries if e[0] == "param" and not e[1]):
         if not _NAME.match(pname):
-            raise ValueError(f"{name}: bad parameter name {pname!r}")
+            raise QueryParameterError(f"{name}: bad parameter name {pname!r}")
         block = _values_block(pname).search(text)
         if block is None:
-            raise ValueError(f"{name}: parameter {pname!r} has no 'VALUES ?{pname} {{ … }}' block")
+            raise QueryParameterError(
+                f"{name}: parameter {pname!r} has no 'VALUES ?{pname} {{ … }}' block"
+            )
         parameters.append(Parameter(pname, what, block.group(2).strip(), tagged("param", pname)))
     return SavedQuery(
         name=name,
@@ -188,7 +203,9 @@ def bind(saved: SavedQuery, values: dict[str, str]) -> str:
     for pname, value in values.items():
         if pname not in known:
             takes = ", ".join(known) or "no parameters"
-            raise ValueError(f"{saved.name}: unknown parameter {pname!r} (it takes: {takes})")
+            raise QueryParameterError(
+                f"{saved.name}: unknown parameter {pname!r} (it takes: {takes})"
+            )
         term = known[pname].term(value)
         text = _values_block(pname).sub(lambda m, t=term: m.group(1) + t + m.group(3), text, 1)
     return text
@@ -200,7 +217,7 @@ def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     for pair in pairs:
         pname, sep, value = pair.partition("=")
         if not sep or not pname.strip():
-            raise ValueError(f"give a parameter as NAME=VALUE, not {pair!r}")
+            raise QueryParameterError(f"give a parameter as NAME=VALUE, not {pair!r}")
         out[pname.strip()] = value
     return out
 
@@ -208,10 +225,10 @@ def parse_assignments(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
 def load(name: str, folder: Path = QUERY_DIR) -> SavedQuery:
     """The saved query ``name`` (without ``.rq``)."""
     if not _NAME.match(name.replace("-", "_")):
-        raise ValueError(f"no saved query {name!r}")
+        raise QueryParameterError(f"no saved query {name!r}")
     path = folder / f"{name}.rq"
     if not path.is_file():
-        raise ValueError(f"no saved query {name!r} in {folder}")
+        raise QueryParameterError(f"no saved query {name!r} in {folder}")
     return parse(name, path.read_text(encoding="utf-8"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .errors import UsageError
 from .formats import Format
 
 
@@ -16,7 +17,7 @@ def serialize(result: object, fmt: Format) -> bytes:
     """Serialise a query result in ``fmt``; ValueError if the kinds do not fit."""
     if is_graph_result(result):
         if fmt.rdf is None:
-            raise ValueError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt.name}")
+            raise UsageError(f"a CONSTRUCT/DESCRIBE result cannot be written as {fmt.name}")
         if fmt.rdf.supports_datasets:
             triples = [ox.Quad(t.subject, t.predicate, t.object) for t in result]  # type: ignore[attr-defined]
             return ox.serialize(triples, format=fmt.rdf)
@@ -24,7 +25,7 @@ def serialize(result: object, fmt: Format) -> bytes:
             return result.serialize(format=fmt.rdf)
         return ox.serialize(result, format=fmt.rdf)
     if fmt.results is None:
-        raise ValueError(f"a SELECT/ASK result cannot be written as {fmt.name}")
+        raise UsageError(f"a SELECT/ASK result cannot be written as {fmt.name}")
     return result.serialize(format=fmt.results)  # type: ignore[attr-defined]
 
 

@@ -212,11 +212,14 @@ def _run(store: ox.Store, update: str) -> None:
     except SyntaxError as exc:
         message = str(exc)
         where = _POSITION.search(message)
-        at = ""
-        if where:
-            at = f" at line {where.group(1) or where.group(2)}, column {where.group(3)}"
+        # The SPARQL parser gives its place only in the message (no lineno/offset fields).
+        line = int(where.group(1) or where.group(2)) if where else None
+        column = int(where.group(3)) if where else None
+        at = f" at line {line}, column {column}" if where else ""
         detail = message.split(": ", 1)[-1].split("\n")[0][:300]
-        raise InputError(f"SPARQL Update syntax error{at}: {detail}") from None
+        raise InputError(
+            f"SPARQL Update syntax error{at}: {detail}", line=line, column=column
+        ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"the update failed: {exc}") from None
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .config import Settings
+from .errors import NotFound, UsageError
 from .journal import Journal, Record
 from .namespaces import Minter
 from .provenance import changeset_quads
@@ -137,7 +138,7 @@ def parse_datetime(text: str) -> datetime:
         try:
             when = parsedate_to_datetime(text)
         except (TypeError, ValueError):
-            raise ValueError(
+            raise UsageError(
                 f"{text!r} is not a date-time: give 2024-05-01, 2024-05-01T12:00:00Z or an HTTP "
                 "date such as 'Wed, 01 May 2024 12:00:00 GMT'"
             ) from None
@@ -354,7 +355,7 @@ class HistoryIndex:
     def check(self, revision: int) -> int:
         """``revision`` if the journal has it, else a ValueError saying which it has."""
         if not 0 <= revision <= self.journal.revision:
-            raise ValueError(
+            raise NotFound(
                 f"no revision {revision}: the archive has revisions 0 to {self.journal.revision}"
             )
         return revision

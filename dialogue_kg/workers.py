@@ -37,6 +37,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from .config import Settings
+from .errors import DialogueKGError
 from .store.base import QueryTimeout, StoreError
 
 _log = logging.getLogger(__name__)
@@ -53,12 +54,11 @@ class Answer:
     media_type: str
 
 
-class QueryFailed(Exception):
+class QueryFailed(DialogueKGError):
     """The query was refused or failed; ``kind`` names why (syntax, refused, protocol, …)."""
 
     def __init__(self, kind: str, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.kind, self.status = kind, status
+        super().__init__(message, status=status, kind=kind)
 
 
 def answer(

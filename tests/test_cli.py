@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -181,3 +182,25 @@ def test_users_commands(tmp_path):
     assert accounts.authenticate("bo", "long password") is None
     unknown = runner.invoke(main, ["users", "set-role", "--data-dir", data, "zed", "editor"])
     assert unknown.exit_code == 1 and "no user" in unknown.output
+
+
+def test_only_the_error_family_becomes_a_one_line_message() -> None:
+    from dialogue_kg.changeset import InputError
+    from dialogue_kg.cli import user_errors
+
+    def command(error: Exception) -> click.Command:
+        @click.command()
+        @user_errors
+        def failing() -> None:
+            raise error
+
+        return failing
+
+    mistake = CliRunner().invoke(command(InputError("data.ttl: syntax error at line 3")))
+    assert mistake.exit_code == 1 and mistake.output == "Error: data.ttl: syntax error at line 3\n"
+    missing = CliRunner().invoke(command(FileNotFoundError(2, "No such file", "x.ttl")))
+    assert missing.exit_code == 1 and missing.output.startswith("Error: ")
+    bug = CliRunner().invoke(command(ValueError("a bug")))
+    assert (
+        bug.exit_code == 1 and isinstance(bug.exception, ValueError) and "Error:" not in bug.output
+    )

@@ -159,10 +159,11 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
 
-    from . import auth, i18n
+    from . import auth, errors, i18n
 
     i18n.init_app(app)
     auth.init_app(app)
+    errors.init_app(app)
 
     @app.context_processor
     def _globals() -> dict[str, Any]:

@@ -8,27 +8,23 @@ Every write answers 201 with the change set's IRI in ``Location`` and the journa
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from dialogue_kg import bulk, editing
 from dialogue_kg.audit import Filters, changes, since_head
-from dialogue_kg.changeset import InputError, read_changesets
-from dialogue_kg.guard import QueryRefused
+from dialogue_kg.changeset import read_changesets
 from dialogue_kg.journal import ConflictError, Record
 from dialogue_kg.terms import statement_text
-from dialogue_kg.validation import ValidationError
 
 from . import get_archive, writes_only
 from .auth import archivist_required, editor_required
+from .errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-_WHERE = re.compile(r"line (\d+),? (?:between )?columns? (\d+)")
 RDF_TYPES = {
     "application/trig",
     "text/turtle",
@@ -42,44 +38,6 @@ def _json(status: int, **body: Any) -> Response:
     response = jsonify(body)
     response.status_code = status
     return response
-
-
-def error_response(exc: Exception) -> Response:
-    """A write's failure as JSON: 400 bad input (with line/column), 403 refused, 409 conflict,
-    413 too large, 422 SHACL report."""
-    if isinstance(exc, ValidationError):
-        return _json(
-            422,
-            error="the change breaks the archive's shapes; nothing was written",
-            violations=[
-                {
-                    "resource": v.focus,
-                    "property": v.path,
-                    "constraint": v.constraint,
-                    "message": v.message,
-                    "value": v.value,
-                    "severity": v.severity,
-                }
-                for v in exc.violations
-            ],
-        )
-    if isinstance(exc, ConflictError):
-        response = _json(409, error=str(exc), head=exc.actual, revision=exc.revision)
-        if exc.actual:
-            response.headers["ETag"] = f'"{exc.actual}"'
-        return response
-    if isinstance(exc, RequestEntityTooLarge):
-        return _json(413, error="the upload is larger than the server accepts; nothing was written")
-    if isinstance(exc, QueryRefused):
-        return _json(403, error=str(exc))
-    body: dict[str, Any] = {"error": str(exc)}
-    where = _WHERE.search(str(exc))
-    if where:
-        body["line"], body["column"] = int(where.group(1)), int(where.group(2))
-    return _json(400, **body)
-
-
-WRITE_ERRORS = (InputError, ValidationError, ConflictError, RequestEntityTooLarge, QueryRefused)
 
 
 def expected_head() -> Any:
@@ -156,8 +114,6 @@ def post_changeset() -> Response:
         body["since"] = since_head(archive, expected_head(), subjects)
         response.set_data(json.dumps(body, ensure_ascii=False))
         return response
-    except WRITE_ERRORS as exc:
-        return error_response(exc)
     return written(records)
 
 
@@ -211,12 +167,7 @@ def get_changeset(revision: int) -> Response:
 def revert_changeset(revision: int) -> Response:
     """Undo a change set with a new change set (editors only); history keeps both."""
     _sources, comment = sources_and_comment()
-    try:
-        records = editing.revert(
-            get_archive(), revision, agent=current_user.agent_iri, comment=comment
-        )
-    except WRITE_ERRORS as exc:
-        return error_response(exc)
+    records = editing.revert(get_archive(), revision, agent=current_user.agent_iri, comment=comment)
     return written(records)
 
 
@@ -228,12 +179,9 @@ def retract_resource() -> Response:
     sources, comment = sources_and_comment()
     if not iri:
         return _json(400, error="give the resource as ?iri=")
-    try:
-        records = editing.retract(
-            get_archive(), iri, agent=current_user.agent_iri, sources=sources, comment=comment
-        )
-    except WRITE_ERRORS as exc:
-        return error_response(exc)
+    records = editing.retract(
+        get_archive(), iri, agent=current_user.agent_iri, sources=sources, comment=comment
+    )
     return written(records)
 
 
@@ -244,22 +192,17 @@ def import_meetings() -> Response:
     nothing; otherwise all or nothing."""
     archive = get_archive()
     dry_run = request.args.get("dry_run", "").lower() in ("1", "true", "yes")
-    try:
-        data = request.get_data()
-        kind = bulk.kind_of(request.mimetype, request.args.get("format"))
-        plan = bulk.plan_meetings(archive, data, kind)
-        if dry_run or plan.problems:
-            status = 200 if not plan.problems else 422
-            return _json(
-                status,
-                dry_run=dry_run,
-                meetings=len(plan.rows),
-                statements=plan.statements,
-                problems=[p.as_dict() for p in plan.problems],
-            )
-        records = bulk.apply(archive, plan, agent=current_user.agent_iri)
-    except WRITE_ERRORS as exc:
-        return error_response(exc)
-    except bulk.BulkError as exc:
-        return _json(400, error=str(exc))
+    data = request.get_data()
+    kind = bulk.kind_of(request.mimetype, request.args.get("format"))
+    plan = bulk.plan_meetings(archive, data, kind)
+    if dry_run or plan.problems:
+        status = 200 if not plan.problems else 422
+        return _json(
+            status,
+            dry_run=dry_run,
+            meetings=len(plan.rows),
+            statements=plan.statements,
+            problems=[p.as_dict() for p in plan.problems],
+        )
+    records = bulk.apply(archive, plan, agent=current_user.agent_iri)
     return written(records)

@@ -126,12 +126,11 @@ def show(name: str):  # noqa: ANN201
     try:
         found = _run(text, fmt, None if fmt else _FOR_PEOPLE)
     except (QueryFailed, QueryTimeout) as exc:
-        status = exc.status if isinstance(exc, QueryFailed) else 503
         if fmt:
-            return Response(f"{exc}\n", status, mimetype="text/plain")
+            return Response(f"{exc}\n", exc.status, mimetype="text/plain")
         return render_template(
             "queries/show.html", saved=saved, values=values, text=text, error=str(exc)
-        ), status
+        ), exc.status
     if fmt:
         return Response(found.body, 200, mimetype=found.media_type)
     table = graph = None

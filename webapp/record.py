@@ -152,12 +152,7 @@ def saved(revision: int) -> Any:
 def revert(revision: int) -> Any:
     """Undo a change set with a new one (editors only); the history keeps both."""
     comment = (request.form.get("_comment") or "").strip() or None
-    try:
-        records = editing.revert(
-            get_archive(), revision, agent=current_user.agent_iri, comment=comment
-        )
-    except (InputError, ValidationError, ConflictError) as exc:
-        abort(409, str(exc))
+    records = editing.revert(get_archive(), revision, agent=current_user.agent_iri, comment=comment)
     return redirect(url_for("record.saved", revision=records[0].revision))
 
 

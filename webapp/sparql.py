@@ -20,12 +20,11 @@ from dialogue_kg.protocol import (
     read_request,
     service_description,
 )
-from dialogue_kg.store.base import QueryTimeout
 from dialogue_kg.update import run_update
-from dialogue_kg.workers import QueryFailed, answer
+from dialogue_kg.workers import answer
 
 from . import get_archive
-from .api import WRITE_ERRORS, error_response, sources_and_comment, written
+from .api import sources_and_comment, written
 from .auth import archivist_refusal, csrf_in_view, require_csrf
 
 bp = Blueprint("sparql", __name__)
@@ -119,63 +118,56 @@ def _wants_page() -> bool:
 @csrf_in_view
 def sparql() -> Response:
     """Answer one SPARQL query on the union of the change-set graphs; describe the service."""
-    try:
-        req = read_request(
-            request.method,
-            request.content_type,
-            request.args.getlist,
-            request.form.getlist,
-            request.get_data(cache=True) if not request.form else b"",
+    req = read_request(
+        request.method,
+        request.content_type,
+        request.args.getlist,
+        request.form.getlist,
+        request.get_data(cache=True) if not request.form else b"",
+    )
+    if req.update is not None:
+        return _update(req.update)
+    if req.query is None:
+        if request.method == "GET" and _wants_page():
+            return _page()
+        fmt = choose_format(
+            True, request.args.getlist("format"), request.accept_mimetypes.best_match
         )
-        if req.update is not None:
-            return _update(req.update)
-        if req.query is None:
-            if request.method == "GET" and _wants_page():
-                return _page()
-            fmt = choose_format(
-                True, request.args.getlist("format"), request.accept_mimetypes.best_match
+        body = service_description(request.base_url, fmt if fmt.rdf else None)
+        return Response(body, 200, mimetype=fmt.media_type)
+    options = {
+        "default_graphs": req.default_graphs,
+        "named_graphs": req.named_graphs,
+        "format_param": request.values.getlist("format"),
+        "accept": request.headers.get("Accept"),
+    }
+    settings = get_archive().settings
+    revision = _revision(request.values.get("revision"))
+    with _client_slots(settings).slot(request.remote_addr or "") as free:
+        if not free:
+            response = _text(
+                429,
+                f"this client already runs {settings.queries_per_client} SPARQL "
+                "quer(y/ies) at once (setting DKG_QUERIES_PER_CLIENT); wait for it to finish",
             )
-            body = service_description(request.base_url, fmt if fmt.rdf else None)
-            return Response(body, 200, mimetype=fmt.media_type)
-        options = {
-            "default_graphs": req.default_graphs,
-            "named_graphs": req.named_graphs,
-            "format_param": request.values.getlist("format"),
-            "accept": request.headers.get("Accept"),
-        }
-        settings = get_archive().settings
-        revision = _revision(request.values.get("revision"))
-        with _client_slots(settings).slot(request.remote_addr or "") as free:
-            if not free:
-                response = _text(
-                    429,
-                    f"this client already runs {settings.queries_per_client} SPARQL "
-                    "quer(y/ies) at once (setting DKG_QUERIES_PER_CLIENT); wait for it to finish",
-                )
-                response.headers["Retry-After"] = "5"
-                return response
-            # Measured within the client's slot: a long text costs this process time.
-            _check_shape(req.query, settings, "the query")
-            # A past revision's state comes from the history index, built in the worker that
-            # answers: the same time limit, memory cap and network barrier as any query.
-            pool = current_app.extensions.get("query_pool")
-            if pool is not None:
-                found = pool.run(req.query, revision=revision, **options)
-            else:
-                found = answer(
-                    get_archive(),
-                    req.query,
-                    max_bytes=settings.max_result_bytes,
-                    revision=revision,
-                    **options,
-                )
-        return Response(found.body, 200, mimetype=found.media_type)
-    except ProtocolError as exc:
-        return _text(exc.status, str(exc))
-    except QueryFailed as exc:
-        return _text(exc.status, str(exc))
-    except QueryTimeout as exc:
-        return _text(503, str(exc))
+            response.headers["Retry-After"] = "5"
+            return response
+        # Measured within the client's slot: a long text costs this process time.
+        _check_shape(req.query, settings, "the query")
+        # A past revision's state comes from the history index, built in the worker that
+        # answers: the same time limit, memory cap and network barrier as any query.
+        pool = current_app.extensions.get("query_pool")
+        if pool is not None:
+            found = pool.run(req.query, revision=revision, **options)
+        else:
+            found = answer(
+                get_archive(),
+                req.query,
+                max_bytes=settings.max_result_bytes,
+                revision=revision,
+                **options,
+            )
+    return Response(found.body, 200, mimetype=found.media_type)
 
 
 def _revision(raw: str | None) -> int | None:
@@ -222,12 +214,9 @@ def _update(update: str) -> Response:
     require_csrf()
     _check_shape(update, get_archive().settings, "the update")
     sources, comment = sources_and_comment()
-    try:
-        records = run_update(
-            get_archive(), update, agent=current_user.agent_iri, sources=sources, comment=comment
-        )
-    except WRITE_ERRORS as exc:
-        return error_response(exc)
+    records = run_update(
+        get_archive(), update, agent=current_user.agent_iri, sources=sources, comment=comment
+    )
     return written(records)
 
 

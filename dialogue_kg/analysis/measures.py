@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from ..errors import NotFound, UsageError
+
 MEASURES = ("degree", "betweenness", "eigenvector")
 COMMUNITY_METHODS = ("louvain", "greedy")
 
@@ -74,7 +76,7 @@ def centrality(
     sources for an approximate betweenness on large graphs.
     """
     if measure not in MEASURES:
-        raise ValueError(f"no measure {measure!r}: choose one of {', '.join(MEASURES)}")
+        raise UsageError(f"no measure {measure!r}: choose one of {', '.join(MEASURES)}")
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     if measure == "degree":
         if weighted:
@@ -116,7 +118,7 @@ def communities(
 ) -> list[Group]:
     """Communities (Louvain or greedy modularity), largest first."""
     if method not in COMMUNITY_METHODS:
-        raise ValueError(f"no method {method!r}: choose one of {', '.join(COMMUNITY_METHODS)}")
+        raise UsageError(f"no method {method!r}: choose one of {', '.join(COMMUNITY_METHODS)}")
     g = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     weight = "weight" if weighted else None
     if method == "louvain":
@@ -147,11 +149,11 @@ def shortest_path(graph: nx.Graph, source: str, target: str) -> Path:
     g = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     for node in (source, target):
         if node not in g:
-            raise ValueError(f"<{node}> is not in the {graph.graph.get('projection', '')} graph")
+            raise NotFound(f"<{node}> is not in the {graph.graph.get('projection', '')} graph")
     try:
         nodes = nx.shortest_path(g, source, target)
     except nx.NetworkXNoPath:
-        raise ValueError(f"nothing connects <{source}> and <{target}>") from None
+        raise NotFound(f"nothing connects <{source}> and <{target}>") from None
     links = []
     for a, b in zip(nodes, nodes[1:], strict=False):
         data = g.get_edge_data(a, b) or {}
@@ -162,6 +164,6 @@ def shortest_path(graph: nx.Graph, source: str, target: str) -> Path:
 def component_of(graph: nx.Graph, node: str) -> set[str]:
     """The nodes connected to ``node`` (ignoring direction), itself included."""
     if node not in graph:
-        raise ValueError(f"<{node}> is not in the graph")
+        raise NotFound(f"<{node}> is not in the graph")
     g = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     return set(nx.node_connected_component(g, node))

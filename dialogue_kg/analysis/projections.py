@@ -14,10 +14,10 @@ from itertools import combinations
 
 import networkx as nx
 
+from ..errors import UsageError
 from ..labels import best
+from ..namespaces import DKG_IRI as DKG
 from .view import View
-
-DKG = "https://w3id.org/dialogue-kg/ontology#"
 
 # Agreement-to-agreement relations (docs/vocabulary.md); dkg:hasPart is read as the inverse
 # of dkg:partOf so that every edge points from the part to the whole.
@@ -213,5 +213,5 @@ PROJECTIONS: dict[str, Callable[..., nx.Graph]] = {
 def project(view: View, name: str, **options: object) -> nx.Graph:
     """The projection called ``name`` (one of :data:`PROJECTIONS`)."""
     if name not in PROJECTIONS:
-        raise ValueError(f"no projection {name!r}: choose one of {', '.join(PROJECTIONS)}")
+        raise UsageError(f"no projection {name!r}: choose one of {', '.join(PROJECTIONS)}")
     return PROJECTIONS[name](view, **options)

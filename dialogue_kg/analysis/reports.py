@@ -10,7 +10,9 @@ from typing import Any
 
 from .. import queries
 from ..archive import Archive
+from ..errors import UsageError
 from ..labels import labels, local_name
+from ..namespaces import DKG_IRI as DKG
 from ..reconcile import QUERY as CLAIMS_QUERY
 from ..reconcile import claims_versus_records
 from ..results import rows as plain_rows
@@ -18,7 +20,6 @@ from . import measures
 from .projections import co_participation
 from .view import PREFIXES, open_view
 
-DKG = "https://w3id.org/dialogue-kg/ontology#"
 KSPAG_REPORT = "id/source/kspag-report"
 # The name of the category of resources that record none (no nature, no level): a name, never
 # a dash, so that every bar and row says what it counts (the web app translates it).
@@ -307,5 +308,5 @@ TITLES: dict[str, str] = {
 def build_report(archive: Archive, name: str, lang: str = "en", **options: Any) -> Report:
     """The report called ``name`` (one of :data:`REPORTS`)."""
     if name not in REPORTS:
-        raise ValueError(f"no report {name!r}: choose one of {', '.join(REPORTS)}")
+        raise UsageError(f"no report {name!r}: choose one of {', '.join(REPORTS)}")
     return REPORTS[name](archive, lang, **options)

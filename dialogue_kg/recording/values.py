@@ -9,13 +9,14 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from ..archive import Archive
+from ..errors import DialogueKGError
 from ..labels import canonical, labels, local_name
 from ..namespaces import DKG
+from ..namespaces import XSD_IRI as XSD
 from .fields import FORM_LANGUAGES, SOURCE_PATH, Field, FormSpec, Ontology
 
 FormData = Mapping[str, list[str]]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATATYPES = {
     "date": XSD + "date",
     "month": XSD + "gYearMonth",
@@ -31,8 +32,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-class Unresolved(ValueError):
+class Unresolved(DialogueKGError, ValueError):
     """A reference that names no record, or several."""
+
+    kind = "unresolved"
 
     def __init__(self, value: str, matches: list[str]) -> None:
         super().__init__(value)

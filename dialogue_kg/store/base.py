@@ -18,6 +18,7 @@ from typing import Union
 
 import pyoxigraph as ox
 
+from ..errors import DialogueKGError
 from ..namespaces import Minter
 
 QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]  # noqa: UP007
@@ -25,12 +26,16 @@ QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples, list]  
 _CHUNK = 500
 
 
-class StoreError(Exception):
+class StoreError(DialogueKGError):
     """The store cannot do what was asked."""
+
+    status, kind = 500, "store"
 
 
 class QueryTimeout(StoreError):
     """A query ran past its time limit and was stopped."""
+
+    status, kind = 503, "timeout"
 
 
 @dataclass

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from ..errors import DialogueKGError
 from ..namespaces import PREFIXES
 
 
@@ -35,8 +37,10 @@ class Violation:
         }
 
 
-class ValidationError(Exception):
+class ValidationError(DialogueKGError):
     """A change set breaks the shapes; nothing was written."""
+
+    status, kind = 422, "validation"
 
     def __init__(self, violations: list[Violation]) -> None:
         self.violations = violations
@@ -46,6 +50,24 @@ class ValidationError(Exception):
             f"the change was rejected by {len(violations)} SHACL violation(s); nothing was "
             f"written:\n{lines}{more}"
         )
+
+    def details(self) -> dict[str, Any]:
+        """A short message and every violation as a JSON object."""
+        return {
+            "error": "the change breaks the archive's shapes; nothing was written",
+            "kind": self.kind,
+            "violations": [
+                {
+                    "resource": v.focus,
+                    "property": v.path,
+                    "constraint": v.constraint,
+                    "message": v.message,
+                    "value": v.value,
+                    "severity": v.severity,
+                }
+                for v in self.violations
+            ],
+        }
 
 
 def short(iri: str | None) -> str:

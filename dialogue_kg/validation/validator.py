@@ -15,6 +15,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from ..changeset import ChangeSet
+from ..errors import UsageError
 from ..store.base import QuadStore
 from .literals import ill_typed_literals
 from .results import Violation, order, short
@@ -51,7 +52,7 @@ class Engine(Protocol):
 def check_engine(name: str) -> None:
     """ValueError unless ``name`` is one of ``ENGINES``."""
     if name not in ENGINES:
-        raise ValueError(f"unknown SHACL engine {name!r}; choose one of {', '.join(ENGINES)}")
+        raise UsageError(f"unknown SHACL engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
 def make_engine(name: str, shapes_path: Path, context: Sequence[ox.Triple]) -> Engine:

@@ -1,0 +1,62 @@
+"""The error family: every expected error derives from DialogueKGError and carries its status,
+its kind and, for a parse error, the line and column as fields."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from dialogue_kg.accounts import AccountError
+from dialogue_kg.bulk import BulkError
+from dialogue_kg.changeset import InputError, read_changesets
+from dialogue_kg.errors import DialogueKGError
+from dialogue_kg.guard import QueryRefused
+from dialogue_kg.journal import ConflictError, JournalError
+from dialogue_kg.limits import ShapeError
+from dialogue_kg.namespaces import Minter
+from dialogue_kg.protocol import ProtocolError
+from dialogue_kg.recording.values import Unresolved
+from dialogue_kg.store.base import QueryTimeout, StoreError
+from dialogue_kg.validation import ValidationError
+from dialogue_kg.workers import QueryFailed
+
+from .conftest import DATA
+
+FAMILY = [
+    (InputError("bad"), 400, "input"),
+    (ShapeError("deep"), 400, "shape"),
+    (BulkError("no rows"), 400, "bulk"),
+    (AccountError("weak"), 400, "account"),
+    (Unresolved("x", []), 400, "unresolved"),
+    (ProtocolError(415, "media type"), 415, "protocol"),
+    (QueryFailed("syntax", "query syntax error", 400), 400, "syntax"),
+    (QueryRefused("SERVICE"), 403, "refused"),
+    (ConflictError("a", "b", 3), 409, "conflict"),
+    (ValidationError([]), 422, "validation"),
+    (StoreError("cannot"), 500, "store"),
+    (JournalError("corrupt"), 500, "journal"),
+    (QueryTimeout("too long"), 503, "timeout"),
+]
+
+
+@pytest.mark.parametrize(("error", "status", "kind"), FAMILY, ids=lambda e: type(e).__name__)
+def test_every_expected_error_is_in_the_family(error, status, kind) -> None:
+    assert isinstance(error, DialogueKGError)
+    assert (error.status, error.kind) == (status, kind)
+    assert error.details()["kind"] == kind
+
+
+@pytest.mark.parametrize(("error", "status", "kind"), FAMILY, ids=lambda e: type(e).__name__)
+def test_errors_cross_a_process_boundary_whole(error, status, kind) -> None:
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error) and str(again) == str(error)
+    assert again.details() == error.details()
+
+
+def test_a_syntax_error_carries_line_and_column_as_fields() -> None:
+    with pytest.raises(InputError) as caught:
+        read_changesets(DATA / "malformed.ttl", Minter())
+    assert caught.value.line == 3 and caught.value.column is not None
+    assert f"line 3, column {caught.value.column}" in str(caught.value)
+    assert caught.value.details()["line"] == 3
