@@ -14,9 +14,9 @@ import pyoxigraph as ox
 from .describe import DKG, Description, Node, Statement
 from .implementation import SIDES, Assessment, history
 from .labels import Queryable, best, canonical, fallbacks, in_script, labels, pick
+from .namespaces import DCT_IRI as DCT
+from .namespaces import SKOS_IRI as SKOS
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
 SIDE_ORDER = (*SIDES, "other")
 
 _PROVISIONS = """

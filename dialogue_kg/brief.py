@@ -6,8 +6,8 @@ from __future__ import annotations
 from .archive import Archive
 from .explorer import DKG, is_iri, node_classes, page_path, valid_from
 from .labels import labels, pick
+from .namespaces import RDFS_IRI as RDFS
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _SUMMARY = (DKG + "abstract", RDFS + "comment")
 _DATES = {DKG + n: n for n in ("date", "yearMonth", "year", "endDate")}
 _LINKED = {DKG + "source": "sources", DKG + "topic": "topics", DKG + "nature": "nature"}

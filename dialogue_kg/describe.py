@@ -11,9 +11,9 @@ import pyoxigraph as ox
 from .labels import Queryable, local_name, pick
 from .labels import labels as label_map
 from .namespaces import DEFAULT_BASE
+from .namespaces import RDFS_IRI as RDFS
+from .namespaces import SKOS_IRI as SKOS
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DKG = DEFAULT_BASE + "ontology#"
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .journal import Record
+from .namespaces import DKG_IRI as DKG
+from .namespaces import PROV_IRI as PROV
+from .namespaces import XSD_IRI as XSD
 from .namespaces import Minter
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-PROV = "http://www.w3.org/ns/prov#"
-DKG = "https://w3id.org/dialogue-kg/ontology#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def _iri(value: str) -> ox.NamedNode:

@@ -25,16 +25,15 @@ from pathlib import Path
 from .archive import Archive
 from .describe import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, RDF_TYPE
 from .labels import labels, local_name, pick
+from .namespaces import DCT_IRI as DCT
+from .namespaces import DKG_IRI as DKG
+from .namespaces import SKOS_IRI as SKOS
 from .serbian import to_latin
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCT = "http://purl.org/dc/terms/"
 NAME_PROPERTIES = (*LABEL_PROPERTIES, DCT + "title")
 ALT_PROPERTIES = (SKOS + "altLabel", SKOS + "hiddenLabel", DCT + "alternative")
 SUMMARY_PROPERTIES = (*DESCRIPTION_PROPERTIES, DCT + "abstract", DCT + "description")
 INDEXED = frozenset((*NAME_PROPERTIES, *ALT_PROPERTIES, *SUMMARY_PROPERTIES, RDF_TYPE))
-DKG = "https://w3id.org/dialogue-kg/ontology#"
 # Records about another resource (a name as someone uses it, a figure a source claims, a role
 # held, a document that reports it, a provision whose label repeats its agreement's name): their
 # name closeness counts half, and among equals they come after the resources themselves.

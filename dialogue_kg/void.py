@@ -6,22 +6,15 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .archive import Archive
+from .namespaces import DCT_IRI as DCT
+from .namespaces import DCTERMS, DKG, FOAF, ORG, PROV, SCHEMA, SKOS
+from .namespaces import XSD_IRI as XSD
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
-VOCABULARIES = [
-    "https://w3id.org/dialogue-kg/ontology#",
-    "http://www.w3.org/ns/prov#",
-    "http://purl.org/dc/terms/",
-    "http://www.w3.org/2004/02/skos/core#",
-    "http://www.w3.org/ns/org#",
-    "http://xmlns.com/foaf/0.1/",
-    "https://schema.org/",
-]
+VOCABULARIES = [str(ns) for ns in (DKG, PROV, DCTERMS, SKOS, ORG, FOAF, SCHEMA)]
 EXAMPLES = [
     "https://w3id.org/dialogue-kg/id/agreement/first-agreement-2013",
     "https://w3id.org/dialogue-kg/id/agreement/path-to-normalisation-2023",

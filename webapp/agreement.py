@@ -9,10 +9,11 @@ from flask import Blueprint
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from dialogue_kg.namespaces import XSD_IRI as XSD
+
 from .resources import literal_text, term
 
 bp = Blueprint("agreement", __name__)
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 @bp.app_template_filter()

@@ -41,6 +41,8 @@ from dialogue_kg.history import (
 )
 from dialogue_kg.labels import local_name
 from dialogue_kg.namespaces import PREFIXES
+from dialogue_kg.namespaces import PROV_IRI as PROV
+from dialogue_kg.namespaces import XSD_IRI as XSD
 from dialogue_kg.overview import page_view
 from dialogue_kg.schemaorg import schema_jsonld
 from dialogue_kg.terms import linkable
@@ -51,8 +53,6 @@ from .memento import decorate as memento_headers
 
 bp = Blueprint("resources", __name__)
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PROV = "http://www.w3.org/ns/prov#"
 BY_EXTENSION: dict[str, Format] = {f.extension: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE: dict[str, Format] = {f.media_type: f for f in RDF_FORMATS}
 BY_MEDIA_TYPE["application/json"] = BY_EXTENSION["jsonld"]

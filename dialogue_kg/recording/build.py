@@ -11,7 +11,8 @@ import pyoxigraph as ox
 
 from ..archive import Archive
 from ..changeset import ChangeSet
-from ..namespaces import DKG, slugify
+from ..namespaces import DCT_IRI as DCT
+from ..namespaces import DKG, XSD_IRI, slugify
 from .fields import FORM_LANGUAGES, QUICK_EXTRAS, SOURCE_PATH, Field, FormSpec, Ontology, form_spec
 from .values import (
     RDF_TYPE,
@@ -26,7 +27,6 @@ from .values import (
     text_key,
 )
 
-DCT = "http://purl.org/dc/terms/"
 SOURCE_KEY = "_source"  # an existing source document
 NEW_SOURCE_KEYS = ("_source_title", "_source_url", "_source_issuer", "_source_date")
 _NEW_ROW = re.compile(r"^new\.(?P<field>[A-Za-z0-9]+)\.(?P<n>\d{1,3})\.")
@@ -318,10 +318,9 @@ def _source(
     date = next(iter(submitted(data, "_source_date")), None)
     name = title or url or ""
     iri = minter.mint(str(DKG.Source), name, date)
-    xsd = "http://www.w3.org/2001/XMLSchema#"
 
     def typed(text: str, datatype: str) -> ox.Literal:
-        return ox.Literal(text, datatype=ox.NamedNode(xsd + datatype))
+        return ox.Literal(text, datatype=ox.NamedNode(XSD_IRI + datatype))
 
     triples = [
         _t(iri, RDF_TYPE, ox.NamedNode(str(DKG.Source))),

@@ -16,7 +16,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ..namespaces import XSD_IRI as XSD
+
 ANY_URI = XSD + "anyURI"
 # rdflib logs a traceback for every ill-typed literal (e.g. "2011-02-30"^^xsd:date) it meets;
 # the validator reports those as datatype violations, which is what the user is shown instead.

@@ -17,9 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyrudof
 
+from ..namespaces import SH_IRI as SH
 from .results import Violation, component_name
 
-SH = "http://www.w3.org/ns/shacl#"
 # rudof refuses to stage over no data at all: a context with nothing in it holds this triple.
 _EMPTY = "<urn:dialogue-kg:validation> <urn:dialogue-kg:context> <urn:dialogue-kg:empty> .\n"
 _LITERAL = re.compile(r'^"(?P<lexical>.*)"(?:@[A-Za-z0-9-]+|\^\^\S+)?$', re.DOTALL)
