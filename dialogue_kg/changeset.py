@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import DialogueKGError
+from .formats import rdf_named
 from .limits import DEFAULT_MAX_DEPTH, ShapeError, check_rdf
 from .namespaces import Minter
 
@@ -140,20 +141,11 @@ def check_reserved(changesets: Iterable[ChangeSet], minter: Minter) -> None:
 def rdf_format(name: str | None, path: str | Path | None = None) -> ox.RdfFormat:
     """The pyoxigraph format for a name ('turtle', 'trig', 'ttl', a media type) or a file name."""
     if name:
+        # pyoxigraph's own extensions and media types first (n3 stays N3), then the names and
+        # aliases of the archive's one format table.
         key = name.lower().lstrip(".")
-        aliases = {
-            "turtle": "ttl",
-            "ntriples": "nt",
-            "n-triples": "nt",
-            "nquads": "nq",
-            "n-quads": "nq",
-            "rdfxml": "rdf",
-            "rdf/xml": "rdf",
-            "xml": "rdf",
-            "json-ld": "jsonld",
-        }
-        key = aliases.get(key, key)
         fmt = ox.RdfFormat.from_extension(key) or ox.RdfFormat.from_media_type(key)
+        fmt = fmt or rdf_named(key)
         if fmt is None:
             raise InputError(f"unknown RDF format {name!r}")
         return fmt

@@ -53,7 +53,7 @@ RDF_FORMATS = [
         "application/rdf+xml",
         "rdf",
         rdf=ox.RdfFormat.RDF_XML,
-        aliases=("rdf+xml", "xml", "rdf", "application/xml"),
+        aliases=("rdf+xml", "rdf/xml", "xml", "rdf", "application/xml"),
     ),
 ]
 RESULT_FORMATS = [
@@ -76,6 +76,15 @@ RESULT_FORMATS = [
 ]
 
 _BY_NAME = {f.name: f for f in (*RDF_FORMATS, *RESULT_FORMATS)}
+
+
+def rdf_named(key: str) -> ox.RdfFormat | None:
+    """The RDF format a name, alias, extension or media type in the table stands for, or None."""
+    key = key.lower().lstrip(".")
+    for fmt in RDF_FORMATS:
+        if key in (fmt.name, fmt.media_type, fmt.extension, *fmt.aliases):
+            return fmt.rdf
+    return None
 
 
 def by_name(name: str) -> Format:
