@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from ..config import ontology_dir
 from ..labels import best
 from ..namespaces import DKG
+from ..ontology import ontology_graph
 
 # Languages a text field offers an input for (the archive's working languages).
 FORM_LANGUAGES: tuple[str, ...] = ("en", "sq", "sr-Latn")
@@ -184,7 +185,7 @@ class Ontology:
 
     def __init__(self) -> None:
         self.shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
-        self.ontology = Graph().parse(ontology_dir() / "dialogue.ttl", format="turtle")
+        self.ontology = ontology_graph()
         self.parents: dict[str, set[str]] = {}
         for sub, sup in self.ontology.subject_objects(RDFS.subClassOf):
             if isinstance(sup, URIRef):

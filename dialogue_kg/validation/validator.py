@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..changeset import ChangeSet
 from ..errors import UsageError
+from ..ontology import ontology_triples
 from ..store.base import QuadStore
 from .literals import ill_typed_literals
 from .results import Violation, order, short
@@ -71,7 +72,7 @@ class Validator:
     """Validates change sets against ``shapes.ttl``, using the ontology's class hierarchy."""
 
     def __init__(self, shapes_path: Path, ontology_path: Path, engine: str = "pyshacl") -> None:
-        ontology = list(ox.parse(path=str(ontology_path), format=ox.RdfFormat.TURTLE))
+        ontology = ontology_triples(ontology_path)
         # What the shapes need from the ontology: the class hierarchy (sh:class accepts subclass
         # instances) and the types of the ontology's own individuals (dkg:Political, …).
         hierarchy = [t for t in ontology if t.predicate.value == RDFS_SUBCLASS_OF]
