@@ -11,10 +11,10 @@ import pyoxigraph as ox
 from .labels import Queryable, local_name, pick
 from .labels import labels as label_map
 from .namespaces import DEFAULT_BASE
+from .namespaces import RDF_TYPE_IRI as RDF_TYPE
 from .namespaces import RDFS_IRI as RDFS
 from .namespaces import SKOS_IRI as SKOS
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DKG = DEFAULT_BASE + "ontology#"
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel")
 DESCRIPTION_PROPERTIES = (DKG + "abstract", RDFS + "comment", SKOS + "definition")

@@ -22,9 +22,9 @@ from .errors import UsageError
 from .labels import labels, local_name
 from .layout import seed_layout
 from .namespaces import DEFAULT_BASE
+from .namespaces import RDF_TYPE_IRI as RDF_TYPE
 
 DKG = DEFAULT_BASE + "ontology#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 CHUNK = 500
 
 

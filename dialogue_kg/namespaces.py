@@ -24,6 +24,8 @@ SKOS_IRI = str(SKOS)
 RDFS_IRI = str(RDFS)
 XSD_IRI = str(XSD)
 SH_IRI = str(SH)
+DCAT_IRI = str(DCAT)
+RDF_TYPE_IRI = str(RDF.type)
 
 PREFIXES: dict[str, str] = {
     "dkg": str(DKG),

@@ -7,10 +7,10 @@ import pyoxigraph as ox
 from .journal import Record
 from .namespaces import DKG_IRI as DKG
 from .namespaces import PROV_IRI as PROV
+from .namespaces import RDF_TYPE_IRI, Minter
 from .namespaces import XSD_IRI as XSD
-from .namespaces import Minter
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 
 
 def _iri(value: str) -> ox.NamedNode:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .archive import Archive
+from .namespaces import DCAT_IRI as DCAT
 from .namespaces import DCT_IRI as DCT
-from .namespaces import DCTERMS, DKG, FOAF, ORG, PROV, SCHEMA, SKOS
+from .namespaces import DCTERMS, DKG, FOAF, ORG, PROV, RDF_TYPE_IRI, SCHEMA, SKOS
 from .namespaces import XSD_IRI as XSD
 
 VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
 LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 VOCABULARIES = [str(ns) for ns in (DKG, PROV, DCTERMS, SKOS, ORG, FOAF, SCHEMA)]
 EXAMPLES = [

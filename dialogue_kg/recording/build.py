@@ -13,9 +13,9 @@ from ..archive import Archive
 from ..changeset import ChangeSet
 from ..namespaces import DCT_IRI as DCT
 from ..namespaces import DKG, XSD_IRI, slugify
+from ..namespaces import RDF_TYPE_IRI as RDF_TYPE
 from .fields import FORM_LANGUAGES, QUICK_EXTRAS, SOURCE_PATH, Field, FormSpec, Ontology, form_spec
 from .values import (
-    RDF_TYPE,
     RDFS_LABEL,
     FormData,
     Unresolved,

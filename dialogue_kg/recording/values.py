@@ -28,7 +28,6 @@ _DATATYPES = {
 _BRACKETED = re.compile(r"^(?P<label>.*?)\s*\[(?P<ref>[^\[\]\s]+)\]\s*$")
 _IRI = re.compile(r"^(https?|urn):\S+$")
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 

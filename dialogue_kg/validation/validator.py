@@ -16,12 +16,12 @@ import pyoxigraph as ox
 
 from ..changeset import ChangeSet
 from ..errors import UsageError
+from ..namespaces import RDF_TYPE_IRI as RDF_TYPE
 from ..ontology import ontology_triples
 from ..store.base import QuadStore
 from .literals import ill_typed_literals
 from .results import Violation, order, short
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 ENGINES = ("pyshacl", "rudof")
 # What a well-typed value of the datatypes the shapes use looks like, said with the violation.
