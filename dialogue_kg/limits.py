@@ -32,6 +32,16 @@ _SHORT = {
 }
 _BLANK = re.compile(r"[\x00-\x20]")
 _FETCH_WORD = re.compile(r"service|load", re.IGNORECASE)
+# Operators the engine chains into a tree as deep as the chain is long (no bracket needed): a
+# group's UNION/OPTIONAL/MINUS/BIND/VALUES/FILTER sequence, && and ||, unary !, arithmetic, and a
+# property path's / | ^ (counted where they cannot be inside an IRI read as plain code). A "^^"
+# (a literal's datatype) is not an operator.
+_CHAIN = re.compile(
+    r"\^\^|\b(?:union|optional|minus|bind|values|filter)\b|\|\||&&|!(?!=)|[+*]"
+    r"|^\s*[/|^]{1,2}\s*$|(?<=[\s?*+])[/|^]|[/|^](?=[\s?])|(?<=[\s)])-(?=[\s(?])",
+    re.IGNORECASE,
+)
+CHAIN_PER_DEPTH = 5
 
 
 class ShapeError(DialogueKGError, ValueError):
@@ -48,6 +58,14 @@ class SparqlShape:
     may_fetch: bool
 
 
+def _too_long(what: str, limit: int) -> ShapeError:
+    return ShapeError(
+        f"{what} chains more than {limit} operators (UNION, OPTIONAL, MINUS, BIND, VALUES, "
+        "FILTER, &&, ||, !, arithmetic, path steps); the engine nests each one a level deeper, "
+        f"so the archive refuses it before parsing (setting DKG_MAX_NESTING × {CHAIN_PER_DEPTH})"
+    )
+
+
 def _too_deep(what: str, max_depth: int) -> ShapeError:
     return ShapeError(
         f"{what} is nested more than {max_depth} levels deep (brackets, braces or parentheses); "
@@ -56,9 +74,10 @@ def _too_deep(what: str, max_depth: int) -> ShapeError:
 
 
 def scan_sparql(
-    text: str, max_depth: int = DEFAULT_MAX_DEPTH, what: str = "the query"
+    text: str, max_depth: int = DEFAULT_MAX_DEPTH, what: str = "the query", *, chains: bool = True
 ) -> SparqlShape:
-    """Measure SPARQL (or Turtle) text under every tokenisation; ShapeError if too deep.
+    """Measure SPARQL (or Turtle) text under every tokenisation; ShapeError if too deep or if
+    it chains more operators than ``max_depth × CHAIN_PER_DEPTH`` (each nests the engine's tree).
 
     States are (position, depth) in plain code; strings, comments and IRIs are jumped over. At an
     ambiguous spot each reading becomes a state; states meeting at one position merge (the
@@ -74,6 +93,7 @@ def scan_sparql(
     best: dict[int, int] = {0: 0}
     heap = [0]
     deepest, may_fetch = 0, False
+    chained, max_chain = 0, max_depth * CHAIN_PER_DEPTH
 
     def push(pos: int, depth: int) -> None:
         if depth > max_depth:
@@ -94,6 +114,10 @@ def scan_sparql(
         end = found.start() if found else n
         if not may_fetch and _FETCH_WORD.search(text, pos, end):
             may_fetch = True
+        if chains:
+            chained += sum(m.group().strip() != "^^" for m in _CHAIN.finditer(text[pos:end]))
+            if chained > max_chain:
+                raise _too_long(what, max_chain)
         if found is None:
             continue
         at, char = end, found.group()
@@ -209,9 +233,9 @@ def check_rdf(
         check_json(data, max_depth, what)
     elif "triples" in name or "quads" in name:
         if b"<<" in data:  # only RDF-star quoted triples nest in N-Triples and N-Quads
-            scan_sparql(data.decode("utf-8", "replace"), max_depth, what)
+            scan_sparql(data.decode("utf-8", "replace"), max_depth, what, chains=False)
     elif any(data.count(c) for c in (b"(", b"[", b"{", b"<<")):
-        scan_sparql(data.decode("utf-8", "replace"), max_depth, what)
+        scan_sparql(data.decode("utf-8", "replace"), max_depth, what, chains=False)
 
 
 def check_yaml(text: str, max_depth: int = DEFAULT_MAX_DEPTH, what: str = "the YAML") -> None:

@@ -46,6 +46,40 @@ def test_deep_sparql_is_refused_quickly(text: str) -> None:
     assert time.monotonic() - start < 1
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * WHERE { {}" + " UNION {}" * DEEP + " }",
+        "SELECT * WHERE { " + "OPTIONAL {} " * DEEP + "}",
+        "SELECT * WHERE { ?s ?p ?o " + "MINUS {} " * DEEP + "}",
+        "SELECT * WHERE { " + " ".join(f"BIND(1 AS ?x{i})" for i in range(DEEP)) + " }",
+        "SELECT ?x WHERE { BIND(" + "!" * DEEP + "true AS ?x) }",
+        "SELECT * WHERE { FILTER(true" + "||true" * DEEP + ") }",
+        "SELECT * WHERE { BIND(1" + "+1" * DEEP + " AS ?x) }",
+        "SELECT * WHERE { ?a <urn:p>" + "/<urn:p>" * DEEP + " ?b }",
+        "SELECT * WHERE { ?a " + "^<urn:p>/" * DEEP + "<urn:p> ?b }",
+    ],
+)
+def test_long_operator_chains_are_refused_quickly(text: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(ShapeError, match="chains more than 500 operators"):
+        scan_sparql(text)
+    assert time.monotonic() - start < 1
+
+
+def test_chains_do_not_count_data_or_rdf_input() -> None:
+    insert = (
+        "INSERT DATA { "
+        + " ".join(
+            f'<urn:m-{i}/> <urn:p> "x-{i}"^^<urn:t>, -5, ex:a-b, <urn:d/2013-01-01> .'
+            for i in range(3000)
+        )
+        + " }"
+    )
+    assert scan_sparql(insert).depth == 1
+    check_rdf(("<urn:a> <urn:p> ( " + "1 + 2 * 3 " * 1000 + ") .").encode(), "turtle")
+
+
 def test_nesting_up_to_the_limit_is_accepted() -> None:
     text = "SELECT * WHERE { FILTER(" + "(" * 97 + "1" + ")" * 97 + ") }"
     assert scan_sparql(text).depth == 99

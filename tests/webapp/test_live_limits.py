@@ -100,6 +100,50 @@ ATTACKS = {
 }
 
 
+CHAIN = 10_000
+
+# Chains with no bracket in them, which the engine still nests one level per operator: an
+# archivist's UNION chain in an update killed the server process; a reader's ! or || chain killed
+# a query worker.
+CHAINS = {
+    "update with a UNION chain": (
+        "/sparql?source=" + urllib.parse.quote(TEST_SOURCE),
+        "application/sparql-update",
+        ("INSERT { <urn:a> <urn:b> 1 } WHERE { {}" + " UNION {}" * CHAIN + " }").encode(),
+    ),
+    "update with an OPTIONAL chain": (
+        "/sparql?source=" + urllib.parse.quote(TEST_SOURCE),
+        "application/sparql-update",
+        ("INSERT { <urn:a> <urn:b> 1 } WHERE { " + "OPTIONAL {} " * CHAIN + "}").encode(),
+    ),
+    "query with a ! chain": (
+        "/sparql",
+        "application/sparql-query",
+        ("SELECT ?x WHERE { BIND(" + "!" * CHAIN + "true AS ?x) }").encode(),
+    ),
+    "query with a || chain": (
+        "/sparql",
+        "application/sparql-query",
+        ("SELECT * WHERE { FILTER(true" + "||true" * CHAIN + ") }").encode(),
+    ),
+    "query with a path chain": (
+        "/sparql",
+        "application/sparql-query",
+        ("SELECT * WHERE { ?a <urn:p>" + "/<urn:p>" * CHAIN + " ?b }").encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", list(CHAINS))
+def test_long_operator_chains_get_a_400_and_the_server_keeps_answering(live, attack: str) -> None:
+    base, headers, proc = live
+    path, media_type, body = CHAINS[attack]
+    status, text = _call(base + path, body, {**headers, "Content-Type": media_type})
+    assert status == 400, text[:300]
+    assert "chains more than 500 operators" in text
+    _still_answering(base, proc)
+
+
 @pytest.mark.parametrize("attack", list(ATTACKS))
 def test_deep_nesting_gets_a_400_and_the_server_keeps_answering(live, attack: str) -> None:
     base, headers, proc = live
