@@ -753,16 +753,13 @@ def import_meetings(
     from . import bulk
 
     archive = open_archive(data_dir, shacl_engine=shacl_engine)
-    try:
-        kind = bulk.kind_of(None, file.name)
-        rows = len(bulk.read_rows(file.read_bytes(), kind))
-        bar = tqdm(total=rows, desc="checking", unit=" rows", file=sys.stderr, leave=False)
-        with bar:
-            plan = bulk.plan_meetings(
-                archive, file.read_bytes(), kind, progress=lambda n: bar.update(1)
-            )
-    except bulk.BulkError as exc:
-        raise click.ClickException(str(exc)) from None
+    kind = bulk.kind_of(None, file.name)
+    rows = len(bulk.read_rows(file.read_bytes(), kind))
+    bar = tqdm(total=rows, desc="checking", unit=" rows", file=sys.stderr, leave=False)
+    with bar:
+        plan = bulk.plan_meetings(
+            archive, file.read_bytes(), kind, progress=lambda n: bar.update(1)
+        )
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in plan.problems], indent=2, ensure_ascii=False))
     else:
