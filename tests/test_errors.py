@@ -3,7 +3,9 @@ its kind and, for a parse error, the line and column as fields."""
 
 from __future__ import annotations
 
+import ast
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +62,25 @@ def test_a_syntax_error_carries_line_and_column_as_fields() -> None:
     assert caught.value.line == 3 and caught.value.column is not None
     assert f"line 3, column {caught.value.column}" in str(caught.value)
     assert caught.value.details()["line"] == 3
+
+
+BUILTIN_ERRORS = {"Exception", "ValueError", "LookupError", "RuntimeError", "KeyError", "OSError"}
+
+
+def test_no_public_error_class_outside_the_family() -> None:
+    """A new public error class on a built-in exception alone would escape the one web handler
+    and show as a bug on the command line: it must join the family."""
+    package = Path(__file__).resolve().parent.parent / "dialogue_kg"
+    outside = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                not isinstance(node, ast.ClassDef)
+                or node.name == "DialogueKGError"
+                or node.name.startswith("_")
+            ):
+                continue
+            bases = {b.id for b in node.bases if isinstance(b, ast.Name)}
+            if bases & BUILTIN_ERRORS and "DialogueKGError" not in bases:
+                outside.append(f"{path.relative_to(package)}: {node.name}")
+    assert outside == []
