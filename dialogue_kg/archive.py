@@ -447,7 +447,20 @@ def _checked(changesets: list[ChangeSet]) -> list[ChangeSet]:
             check_text(cs.comment, "comment")
         if cs.imported_graph:
             check_iri(cs.imported_graph, "graph")
+        if _quotes_a_triple(cs.added):
+            raise InputError(
+                "the archive records statements, not RDF-star quoted triples (<< … >>): state the "
+                "statement itself, or describe it with a resource of its own; nothing was written"
+            )
     return changesets
+
+
+def _quotes_a_triple(added: Iterable[ox.Triple]) -> bool:
+    """True when a statement has a quoted triple as subject or object (validation, the pages and
+    the provenance checks know only IRIs, blank nodes and literals)."""
+    if isinstance(added, Statements) and not any(b"<<" in line for line in added.lines):
+        return False
+    return any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in added)
 
 
 def _unseen(store: QuadStore, changesets: list[ChangeSet]) -> list[bool]:

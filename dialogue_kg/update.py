@@ -220,7 +220,8 @@ def _run(store: ox.Store, update: str) -> None:
         raise InputError(
             f"SPARQL Update syntax error{at}: {detail}", line=line, column=column
         ) from None
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, RuntimeError) as exc:
+        # RuntimeError: the engine could not run it (MOVE or COPY from a graph that is not there).
         raise InputError(f"the update failed: {exc}") from None
 
 
