@@ -16,6 +16,7 @@ from flask_login import current_user
 from dialogue_kg import bulk, editing
 from dialogue_kg.audit import Filters, changes, since_head
 from dialogue_kg.changeset import read_changesets
+from dialogue_kg.formats import RDF_FORMATS
 from dialogue_kg.journal import ConflictError, Record
 from dialogue_kg.terms import statement_text
 
@@ -25,13 +26,8 @@ from .errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-RDF_TYPES = {
-    "application/trig",
-    "text/turtle",
-    "application/ld+json",
-    "application/n-quads",
-    "application/n-triples",
-}
+# The formats a change set is posted in (RDF/XML is served, not taken), from the one table.
+RDF_TYPES = {f.media_type for f in RDF_FORMATS if f.name != "rdfxml"}
 
 
 def _json(status: int, **body: Any) -> Response:

@@ -35,7 +35,7 @@ def index() -> Any:
         try:
             created = _apply(request.form)
         except AccountError as exc:
-            error, status = str(exc), 400
+            error, status = str(exc), exc.status
     users = accounts.list()
     if wants_json():
         return jsonify(
