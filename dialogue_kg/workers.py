@@ -209,6 +209,11 @@ def _zygote_main(settings: Settings, store: object, conn: Connection) -> None:
     from .archive import Archive
     from .journal import Journal
 
+    # Keep only the standard streams and this pipe: a descriptor inherited from the server (its
+    # end of this pipe, other workers' pipes) held open here would hide the server's exit.
+    mine = conn.fileno()
+    os.closerange(3, mine)
+    os.closerange(mine + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
     archive = Archive(settings, store, Journal(settings.data_path).open())  # type: ignore[arg-type]
     while True:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import replace
 
 import pytest
@@ -137,3 +139,61 @@ def test_workers_forked_from_the_servers_store(small) -> None:
         assert pool.run(count, format_param="csv", revision=small.revision - 1).body == before
     finally:
         pool.close()
+
+
+SERVER = """
+import sys
+from dialogue_kg.archive import Archive
+from dialogue_kg.config import Settings
+from dialogue_kg.workers import QueryPool
+settings = Settings.from_env({}, data_dir=sys.argv[1], graph_data_dir=sys.argv[2], query_workers=0)
+archive = Archive.open(settings)
+pools = [QueryPool(settings, 2, 10, 1 << 20, archive=archive) for _ in range(2)]
+print(pools[1].run("ASK {}").body.decode(), flush=True)
+sys.stdin.read()
+"""
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for task in os.listdir(f"/proc/{p}/task"):
+            with open(f"/proc/{p}/task/{task}/children", encoding="ascii") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.server
+def test_forked_workers_end_with_the_server(tmp_path) -> None:
+    """A server killed outright (no clean-up) leaves no zygote or worker behind, even with two
+    pools: none holds a descriptor that would hide the server's end from the others."""
+    (tmp_path / "gd").mkdir()
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER, str(tmp_path / "a"), str(tmp_path / "gd")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "true" in server.stdout.readline()
+        processes = _tree(server.pid)
+        assert len(processes) == 7  # the server, two zygotes, four workers
+    finally:
+        server.kill()
+        server.wait(30)
+        server.stdin.close()
+        server.stdout.close()
+    deadline = time.monotonic() + 20
+    while any(_running(p) for p in processes[1:]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(p) for p in processes[1:])
