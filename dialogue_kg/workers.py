@@ -129,6 +129,9 @@ def answer(
     return Answer(body, fmt.media_type)
 
 
+RETIRE_PRIVATE_MB = (
+    128  # a forked worker holding more of its own memory is replaced after its query
+)
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
@@ -159,6 +162,15 @@ def cap_memory(megabytes: int, base: int = 0) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
+def private_memory() -> int:
+    """Bytes of memory this process has written since it was forked (Private_Dirty)."""
+    with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 def data_size() -> int:
     """Bytes of this process's data segment now (VmData, what RLIMIT_DATA counts)."""
     with open("/proc/self/status", encoding="ascii") as fh:
@@ -184,8 +196,11 @@ def _worker_main(settings: Settings, conn: Connection) -> None:
     _answer_queries(archive, conn)
 
 
-def _answer_queries(archive: Archive, conn: Connection) -> None:
-    """Answer (query, options) messages until the pipe closes."""
+def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) -> None:
+    """Answer (query, options) messages until the pipe closes. A forked worker asks to be
+    retired once it holds more than RETIRE_PRIVATE_MB of its own memory: reading the in-memory
+    store writes to the pages read (a full scan copies most of the store into the worker), and a
+    fresh fork shares them again."""
     while True:
         try:
             message = conn.recv()
@@ -199,15 +214,15 @@ def _answer_queries(archive: Archive, conn: Connection) -> None:
             if exc.kind == "memory":
                 return  # a worker that ran out of memory is replaced
         else:
-            conn.send(("ok", (result.body, result.media_type)))
+            retire = forked and private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
+            conn.send(("ok", (result.body, result.media_type, retire)))
 
 
-def _zygote_main(settings: Settings, store: object, conn: Connection) -> None:
+def _zygote_main(settings: Settings, store: object, journal: object, conn: Connection) -> None:
     """Body of the process the workers are forked from. It holds the server's store (shared
     copy-on-write) and, for each request, catches up with the journal and forks a worker that
     answers on the pipe end it was handed."""
     from .archive import Archive
-    from .journal import Journal
 
     # Keep only the standard streams and this pipe: a descriptor inherited from the server (its
     # end of this pipe, other workers' pipes) held open here would hide the server's exit.
@@ -215,7 +230,9 @@ def _zygote_main(settings: Settings, store: object, conn: Connection) -> None:
     os.closerange(3, mine)
     os.closerange(mine + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
-    archive = Archive(settings, store, Journal(settings.data_path).open())  # type: ignore[arg-type]
+    # The server's store and journal (its records shared too, not read again); a new Archive
+    # object, so that the server's history index connection is never used on this side.
+    archive = Archive(settings, store, journal)  # type: ignore[arg-type]
     while True:
         try:
             conn.recv()
@@ -247,7 +264,7 @@ def _forked_worker(settings: Settings, archive: Archive, conn: Connection) -> No
     isolation = None if needs_network(settings) else isolate_network()
     cap_memory(settings.query_memory_mb, base=data_size())
     conn.send(("ready", (archive.revision, isolation)))
-    _answer_queries(archive, conn)
+    _answer_queries(archive, conn, forked=True)
 
 
 class _Zygote:
@@ -257,7 +274,9 @@ class _Zygote:
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_zygote_main, args=(archive.settings, archive.store, child), daemon=True
+            target=_zygote_main,
+            args=(archive.settings, archive.store, archive.journal, child),
+            daemon=True,
         )
         self.process.start()
         child.close()
@@ -424,8 +443,8 @@ class QueryPool:
                     f"the {self.settings.query_memory_mb} MiB a query may use; narrow the query",
                     503,
                 ) from None
-            if status == "error" and payload[0] == "memory":
-                worker.kill()
+            if (status == "error" and payload[0] == "memory") or (status == "ok" and payload[2]):
+                worker.kill()  # out of memory, or asks to be retired: replaced by a fresh one
                 worker = None
         finally:
             if worker is not None:
@@ -435,7 +454,7 @@ class QueryPool:
         if status == "error":
             kind, message, code = payload
             raise QueryFailed(kind, message, code)
-        body, media_type = payload
+        body, media_type, _ = payload
         return Answer(body, media_type)
 
     def _replace(self) -> None:

@@ -197,3 +197,25 @@ def test_forked_workers_end_with_the_server(tmp_path) -> None:
     while any(_running(p) for p in processes[1:]) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(p) for p in processes[1:])
+
+
+@pytest.mark.server
+def test_a_forked_worker_holding_much_of_its_own_memory_is_replaced(small, monkeypatch) -> None:
+    """Reading the in-memory store copies what it reads into the worker; past the threshold the
+    worker is retired after answering and a fresh fork (sharing the store again) takes its
+    place. Below it, the worker stays."""
+    from dialogue_kg import workers
+
+    for threshold, replaced in ((workers.RETIRE_PRIVATE_MB, False), (0, True)):
+        monkeypatch.setattr(workers, "RETIRE_PRIVATE_MB", threshold)  # inherited by the forks
+        pool = QueryPool(small.settings, 1, timeout=60, max_bytes=1 << 20, archive=small)
+        try:
+            first = pool._idle.queue[0]
+            for _ in range(3):
+                assert pool.run("ASK { ?s ?p ?o }").body == b'{"head":{},"boolean":true}'
+            deadline = time.monotonic() + 30
+            while not pool._idle.qsize() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert (pool._idle.queue[0] is not first) is replaced
+        finally:
+            pool.close()

@@ -72,7 +72,7 @@ def restore(store: QuadStore, journal: Journal) -> int:
             return 0
         oxi = store.store  # type: ignore[attr-defined]
         # Written by pyoxigraph's own serialiser: lenient parsing skips re-checking its terms.
-        oxi.bulk_load(path=str(data), format=ox.RdfFormat.N_QUADS, lenient=True)
+        oxi.load(path=str(data), format=ox.RdfFormat.N_QUADS, lenient=True)
     except (OSError, SyntaxError, ValueError):
         store.clear()
         return 0
