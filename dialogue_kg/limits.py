@@ -218,8 +218,10 @@ def check_xml(data: bytes, max_depth: int = DEFAULT_MAX_DEPTH, what: str = "the 
     parser.EndElementHandler = end
     try:
         parser.Parse(data, True)
-    except expat.ExpatError:
-        return  # not well-formed: pyoxigraph's parser reports where
+    except expat.ExpatError as exc:
+        # Refused, not handed on: pyoxigraph's parser is laxer than XML (it read a lower-case
+        # "<!doctype" and expanded its entities to a gigabyte).
+        raise ShapeError(f"{what} is not well-formed XML: {exc}") from None
 
 
 def check_rdf(

@@ -151,6 +151,21 @@ def test_billion_laughs_is_refused_at_once() -> None:
     assert len(BILLION_LAUGHS) < 2048
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        BILLION_LAUGHS.replace(b"<!DOCTYPE", b"<!doctype"),
+        BILLION_LAUGHS.replace(b"<!DOCTYPE", b"<!DocType"),
+        BILLION_LAUGHS.decode().encode("utf-16"),
+    ],
+)
+def test_billion_laughs_in_any_spelling_is_refused(document: bytes) -> None:
+    start = time.monotonic()
+    with pytest.raises(ShapeError, match="DOCTYPE|not well-formed"):
+        check_rdf(document, "rdfxml")
+    assert time.monotonic() - start < 1
+
+
 def test_deep_rdf_xml_is_refused() -> None:
     body = b"<rdf:Description>" * DEEP + b"</rdf:Description>" * DEEP
     data = (
