@@ -30,6 +30,7 @@ import queue
 import resource
 import signal
 import threading
+import time
 import traceback
 from dataclasses import dataclass
 from multiprocessing import reduction
@@ -129,9 +130,10 @@ def answer(
     return Answer(body, fmt.media_type)
 
 
-RETIRE_PRIVATE_MB = (
-    128  # a forked worker holding more of its own memory is replaced after its query
-)
+# A forked worker holding more of its own memory (MiB) is replaced after its query; that figure
+# is read after every RETIRE_CHECK_S seconds of queries.
+RETIRE_PRIVATE_MB = 128
+RETIRE_CHECK_S = 0.05
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 
@@ -200,12 +202,16 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
     """Answer (query, options) messages until the pipe closes. A forked worker asks to be
     retired once it holds more than RETIRE_PRIVATE_MB of its own memory: reading the in-memory
     store writes to the pages read (a full scan copies most of the store into the worker), and a
-    fresh fork shares them again."""
+    fresh fork shares them again. Reading that figure costs about 2 ms at 1M quads, so it is
+    read only once queries have run for RETIRE_CHECK_S since it was last read (copying that
+    much memory takes longer than that)."""
+    busy = 0.0
     while True:
         try:
             message = conn.recv()
         except EOFError:
             return
+        started = time.perf_counter()
         archive.refresh()
         try:
             result = answer(archive, *message)
@@ -214,7 +220,11 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
             if exc.kind == "memory":
                 return  # a worker that ran out of memory is replaced
         else:
-            retire = forked and private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
+            retire = False
+            busy += time.perf_counter() - started
+            if forked and busy >= RETIRE_CHECK_S:
+                busy = 0.0
+                retire = private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
             conn.send(("ok", (result.body, result.media_type, retire)))
 
 

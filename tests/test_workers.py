@@ -208,6 +208,7 @@ def test_a_forked_worker_holding_much_of_its_own_memory_is_replaced(small, monke
 
     for threshold, replaced in ((workers.RETIRE_PRIVATE_MB, False), (0, True)):
         monkeypatch.setattr(workers, "RETIRE_PRIVATE_MB", threshold)  # inherited by the forks
+        monkeypatch.setattr(workers, "RETIRE_CHECK_S", 0)  # looked at after every query
         pool = QueryPool(small.settings, 1, timeout=60, max_bytes=1 << 20, archive=small)
         try:
             first = pool._idle.queue[0]
