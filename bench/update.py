@@ -122,23 +122,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--copy-runs", type=int, default=5)
     args = ap.parse_args(argv)
     load_before = os.getloadavg()[0]
-    rows = [
-        measure(*(("curated", 0) if s == "curated" else parse_size(s)), args.runs, args.copy_runs)
-        for s in args.sizes.split(",")
-    ]
+    rows = []
+    for size in args.sizes.split(","):
+        row = measure(
+            *(("curated", 0) if size == "curated" else parse_size(size)), args.runs, args.copy_runs
+        )
+        row["load"] = f"{load_before:.1f}–{os.getloadavg()[0]:.1f}"
+        rows.append(row)
     OUT.mkdir(exist_ok=True)
-    (OUT / "update.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    # Sizes measured in an earlier run are kept (each row says its own run).
+    path = OUT / "update.json"
+    earlier = json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+    measured = {r["size"] for r in rows}
+    rows = [r for r in earlier if r["size"] not in measured] + rows
+    path.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     lines = [
         "# One-statement SPARQL Update: from the store, on a copy, and posted (validation off)",
         "",
-        f"`python -m bench.update --sizes {args.sizes} --runs {args.runs} --copy-runs "
-        f"{args.copy_runs}`; load average {load_before:.1f} at the start and "
-        f"{os.getloadavg()[0]:.1f} at the end (2 cores, shared). Each figure is the whole write "
-        "(compute, journal with fsync, apply), median and p99 in ms.",
+        "`python -m bench.update --sizes … --runs N --copy-runs M` (2 cores, shared; the load "
+        "average of each size's run is in its row). Each figure is the whole write (compute, "
+        "journal with fsync, apply), median / p99 in ms.",
         "",
         "| size | store quads | graphs | posted change set | INSERT DATA | DELETE/INSERT WHERE | "
-        "on a copy (before) |",
-        "|---|---|---|---|---|---|---|",
+        "on a copy (before) | load average |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         cells = [
@@ -146,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             for k in ("posted", "insert_data", "delete_insert_where", "on_copy")
         ]
         lines.append(
-            f"| {r['size']} | {r['store_quads']} | {r['graphs']} | " + " | ".join(cells) + " |"
+            f"| {r['size']} | {r['store_quads']} | {r['graphs']} | "
+            + " | ".join(cells)
+            + f" | {r.get('load', '—')} |"
         )
     (OUT / "update.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
