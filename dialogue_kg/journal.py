@@ -52,6 +52,9 @@ from .errors import DialogueKGError
 
 XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 MARKER = "archive.json"
+# pyoxigraph's N-Quads reader gives up on a term longer than this (16 MiB): a statement line
+# longer than that would be written and then never read back, so none is written.
+MAX_LINE_BYTES = 16 * 1024 * 1024 - 1024
 HEADER_KEYS = frozenset(
     {"id", "prev", "batch", "agent", "time", "source", "comment", "graph", "digest"}
 )
@@ -314,11 +317,33 @@ def _encode(
         parts.append(b"A " + (end + b"A ").join(draft.added_lines) + end)
         added += len(draft.added_lines)
     parts.append(b"TC .\n")
+    _check_line_lengths(draft)
     hasher = hashlib.sha256(head_bytes)
     for part in parts:
         hasher.update(part)
     digest = hasher.hexdigest()
     return head_bytes + f"H digest {_literal(digest)} .\n".encode(), parts, digest, added
+
+
+def _check_line_lengths(draft: Draft) -> None:
+    """InputError when a statement, as the journal writes it (escapes included), is longer than
+    the journal's reader takes: it would brick the archive on the next read."""
+    longest = max(
+        (len(line) for line in (*draft.removed, *draft.added, *draft.added_lines)), default=0
+    )
+    if longest > MAX_LINE_BYTES // 6:
+        longest = max(
+            (
+                len(line if isinstance(line, bytes) else line.encode())
+                for line in (*draft.removed, *draft.added, *draft.added_lines)
+            ),
+            default=0,
+        )
+    if longest > MAX_LINE_BYTES:
+        raise InputError(
+            f"a statement is {longest:,} bytes long as the journal writes it (escapes included); "
+            f"the journal reads back at most {MAX_LINE_BYTES:,}: nothing was written"
+        )
 
 
 def _header(head: bytes, revision: int, offset: int) -> tuple[dict[str, list[str]], bytes]:

@@ -77,3 +77,23 @@ def test_an_update_the_engine_cannot_run_is_a_400(client, small, archivist, upda
     assert response.status_code == 400, response.get_data(as_text=True)[:300]
     assert small.revision == before
     _journal_verifies(small)
+
+
+def test_a_literal_too_long_to_read_back_is_refused(client, small, archivist) -> None:
+    """6 MiB of control characters is 36 MiB in the journal's escapes, past what its reader
+    takes: written, it would make the archive unreadable on the next open."""
+    before = small.revision
+    body = (
+        b'<https://example.org/a> <http://www.w3.org/2000/01/rdf-schema#comment> """'
+        + b"\x01" * (6 * 1024 * 1024)
+        + b'""" .'
+    )
+    response = client.post(
+        "/api/changesets?source=" + urllib.parse.quote(TEST_SOURCE),
+        data=body,
+        headers={**archivist, "Content-Type": "text/turtle"},
+    )
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "reads back at most" in response.get_json()["error"]
+    assert small.revision == before
+    _journal_verifies(small)
