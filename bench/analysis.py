@@ -41,8 +41,8 @@ from rdflib.extras.external_graph_libs import rdflib_to_networkx_graph
 from dialogue_kg.analysis import measures
 from dialogue_kg.analysis.projections import co_participation
 from dialogue_kg.analysis.view import View
+from dialogue_kg.core.store.oxigraph import OxigraphStore
 from dialogue_kg.namespaces import Minter
-from dialogue_kg.store.oxigraph import OxigraphStore
 
 from . import generate
 

@@ -15,10 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import read_changesets
 from dialogue_kg.config import Settings
-from dialogue_kg.update import run_update
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import read_changesets
+from dialogue_kg.write.update import run_update
 
 from .generate import ensure, parse_size, paths
 

@@ -72,8 +72,8 @@ def wait_for(host: str, port: int, path: str, process: subprocess.Popen, timeout
 
 def archive_dir(size: str, manifest: dict) -> Path:
     """The archive of ``size`` (loaded once from its TriG through the journal, then reused)."""
-    from dialogue_kg.archive import Archive
     from dialogue_kg.config import Settings
+    from dialogue_kg.core.archive import Archive
 
     data_dir = WORK / f"archive-{size}"
     settings = Settings(data_dir=str(data_dir), store="memory", validate=False)

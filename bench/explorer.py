@@ -62,8 +62,8 @@ def log(message: str) -> None:
 
 def curated_archive(work: Path):  # noqa: ANN201 - dialogue_kg Archive
     """The curated archive (ontology and graph_data/), as on first start."""
-    from dialogue_kg.archive import Archive
     from dialogue_kg.config import Settings
+    from dialogue_kg.core.archive import Archive
 
     return Archive.open(Settings(data_dir=str(work / "curated"), query_workers=0))
 
@@ -71,8 +71,8 @@ def curated_archive(work: Path):  # noqa: ANN201 - dialogue_kg Archive
 def synthetic_archive(work: Path):  # noqa: ANN201
     """The ontology plus the synthetic archive of bench/generate.py (100k statements)."""
     from bench.generate import ensure, parse_size, paths
-    from dialogue_kg.archive import ONTOLOGY_IRI, Archive
     from dialogue_kg.config import Settings, ontology_dir
+    from dialogue_kg.core.archive import ONTOLOGY_IRI, Archive
 
     label, target = parse_size(SYNTHETIC)
     ensure(label, target, BENCH / "data")
@@ -202,7 +202,7 @@ def summarise(ours: list[dict], base: list[dict], timeout: float) -> dict:
 def bench_ours(name: str, archive, limit: int | None, args, work: Path) -> dict:  # noqa: ANN001
     """Measure the explorer on one data set (after one warm-up visit) in its own browser, and
     write pyvis's page for the same nodes into ``work/baseline-NAME``."""
-    from dialogue_kg.explorer import build_network, graph_data
+    from dialogue_kg.read.explorer import build_network, graph_data
     from tests.helpers.browser import launch
     from tests.helpers.live import serve_app
     from webapp import create_app

@@ -770,7 +770,8 @@ def _graph(label: str, n: int, part: list[Resource], source: str) -> Graph:
 
 
 def provenance(graphs: list[Graph]) -> list[Resource]:
-    """The PROV-O description the archive writes for each change set (dialogue_kg.provenance)."""
+    """The PROV-O description the archive writes for each change set
+    (dialogue_kg.core.provenance)."""
     out = [Resource(AGENT, "agent", [(RDF_TYPE, PROV + "Agent")])]
     for i, g in enumerate(graphs, start=1):
         cs = f"{BASE}changeset/{i}"

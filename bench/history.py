@@ -39,11 +39,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dialogue_kg.archive import Archive, _apply_to
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
-from dialogue_kg.history import _statements
-from dialogue_kg.versions import HistoryIndex, index_for
+from dialogue_kg.core.archive import Archive, _apply_to
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.history import _statements
+from dialogue_kg.core.versions import HistoryIndex, index_for
 
 from .generate import ensure, parse_size, paths
 

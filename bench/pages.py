@@ -115,9 +115,9 @@ def bench_size(size: str, pages: int, rounds: int, data_dir: Path, work: Path) -
     """Load one size, then time the pages and their raw-SPARQL baseline, interleaved."""
     import pyoxigraph as ox
 
-    from dialogue_kg.archive import ONTOLOGY_IRI, Archive
     from dialogue_kg.config import Settings, ontology_dir
-    from dialogue_kg.history import resource_history
+    from dialogue_kg.core.archive import ONTOLOGY_IRI, Archive
+    from dialogue_kg.core.history import resource_history
     from webapp import create_app
 
     manifest = generate.ensure(size, generate.SIZES[size], data_dir)

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from dialogue_kg.accounts import Accounts
-from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.write.accounts import Accounts
 
 OUT = Path(__file__).parent / "results"
 SMALL = Path(__file__).parent.parent / "tests" / "data" / "small.trig"

@@ -110,7 +110,7 @@ GROUP BY ?src ORDER BY DESC(?meetings) ?src""",
 
 TARGET_LOAD_RATIO = 2.0
 TARGET_VALIDATE_RATE = 10_000.0
-# Validation-on loads, one job per SHACL engine (dialogue_kg.validation.ENGINES).
+# Validation-on loads, one job per SHACL engine (dialogue_kg.core.validation.ENGINES).
 VALIDATE_ENGINES = ("pyshacl", "rudof")
 VALIDATE_JOBS = {"pyshacl": "archive-validate", "rudof": "archive-validate-rudof"}
 ENGINE_LABELS = {"pyshacl": "pySHACL, the default", "rudof": "rudof"}
@@ -263,8 +263,8 @@ def job_raw(spec: dict) -> dict:
 def _archive(spec: dict, *, validate: bool, fresh: bool = True):  # noqa: ANN202
     """Open the archive of a job (new and empty when ``fresh``); return it, the open time and
     its data directory."""
-    from dialogue_kg.archive import Archive
     from dialogue_kg.config import Settings
+    from dialogue_kg.core.archive import Archive
 
     data_dir = Path(spec["work"]) / f"archive-{spec['mode']}-{spec['size']}"
     engine = spec.get("engine", "pyshacl")
@@ -282,7 +282,7 @@ def _archive(spec: dict, *, validate: bool, fresh: bool = True):  # noqa: ANN202
 
 def job_archive(spec: dict) -> dict:
     """The archive: Archive.open + archive.load(TriG) through the journal, archive.query."""
-    import dialogue_kg.archive  # noqa: F401 - imports before the start RSS is taken
+    import dialogue_kg.core.archive  # noqa: F401 - imports before the start RSS is taken
 
     validate = bool(spec.get("validate"))
     result: dict[str, Any] = {"rss_start_mb": rss_mb()}
@@ -333,7 +333,7 @@ def job_archive(spec: dict) -> dict:
 
 def job_archive_reopen(spec: dict) -> dict:
     """Open an existing in-memory archive: the store is rebuilt by replaying the journal."""
-    import dialogue_kg.archive  # noqa: F401 - imports before the start RSS is taken
+    import dialogue_kg.core.archive  # noqa: F401 - imports before the start RSS is taken
 
     result: dict[str, Any] = {"rss_start_mb": rss_mb()}
     archive, result["open_s"], data_dir = _archive(spec, validate=False, fresh=False)
@@ -856,8 +856,8 @@ def _row_mismatch(runs: dict) -> str:
 
 def profile_load(size: str, data: Path, out: Path, validate: bool) -> Path:
     """cProfile one archive load (not part of the timed benchmark); write the top functions."""
-    from dialogue_kg.archive import Archive
     from dialogue_kg.config import Settings
+    from dialogue_kg.core.archive import Archive
 
     label, target = generate.parse_size(size)
     manifest = generate.ensure(label, target, data)

@@ -1,4 +1,4 @@
-"""Benchmark search: latency of the full-text index (``dialogue_kg.search``) and of ``/search``
+"""Benchmark search: latency of the full-text index (``dialogue_kg.read.search``) and of ``/search``
 at the curated archive and the 100k and 1M synthetic archives, against a SPARQL scan of the same
 names and summaries on raw pyoxigraph.
 
@@ -44,8 +44,8 @@ def log(message: str) -> None:
 
 def open_archive(size: str, data_dir: Path, folder: Path) -> Any:
     """The archive of one size, loaded into ``folder``."""
-    from dialogue_kg.archive import ONTOLOGY_IRI, Archive
     from dialogue_kg.config import Settings, ontology_dir
+    from dialogue_kg.core.archive import ONTOLOGY_IRI, Archive
 
     shutil.rmtree(folder, ignore_errors=True)
     if size == "curated":
@@ -60,7 +60,7 @@ def open_archive(size: str, data_dir: Path, folder: Path) -> Any:
 
 def queries(archive: Any, n: int, seed: int) -> list[str]:
     """A seeded mix of whole names, single words and word prefixes from the archive's names."""
-    from dialogue_kg.search import NAME_PROPERTIES
+    from dialogue_kg.read.search import NAME_PROPERTIES
 
     values = " ".join(f"<{p}>" for p in NAME_PROPERTIES)
     rows = archive.query(f"SELECT ?n WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?n }}")
@@ -81,7 +81,7 @@ def queries(archive: Any, n: int, seed: int) -> list[str]:
 
 def baseline_query(text: str) -> str:
     """The SPARQL scan the index replaces: the same properties, a substring test."""
-    from dialogue_kg.search import ALT_PROPERTIES, NAME_PROPERTIES, SUMMARY_PROPERTIES
+    from dialogue_kg.read.search import ALT_PROPERTIES, NAME_PROPERTIES, SUMMARY_PROPERTIES
 
     props = " ".join(f"<{p}>" for p in (*NAME_PROPERTIES, *ALT_PROPERTIES, *SUMMARY_PROPERTIES))
     needle = json.dumps(text.lower())
@@ -95,7 +95,7 @@ def bench_size(size: str, n: int, rounds: int, data_dir: Path, work: Path) -> di
     """Load one size, build the index, then time index, route and baseline, interleaved."""
     import pyoxigraph as ox
 
-    from dialogue_kg.search import SearchIndex
+    from dialogue_kg.read.search import SearchIndex
     from webapp import create_app
 
     t0 = time.perf_counter()

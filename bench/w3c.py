@@ -494,8 +494,8 @@ def as_json(report: Report) -> dict:
 
 def endpoint_app(tmp: Path):  # noqa: ANN201 - (Flask app, the pyoxigraph store behind it)
     """The web app over a plain in-memory Oxigraph store (no journal data, no query workers)."""
-    from dialogue_kg.archive import Archive
     from dialogue_kg.config import Settings
+    from dialogue_kg.core.archive import Archive
     from webapp import create_app
 
     (tmp / "no-graph-data").mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """``python -m dialogue_kg``: the same command line as ``dialogue-kg``."""
 
-from .cli import main
+from dialogue_kg.cli import main
 
 main(prog_name="dialogue-kg")

@@ -13,7 +13,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pyoxigraph as ox
 
-from .namespaces import DEFAULT_BASE, PREFIXES, Minter
+from dialogue_kg.namespaces import DEFAULT_BASE, PREFIXES, Minter
 
 # Characters kept as they are in a page's path (everything else is percent-encoded).
 _SAFE = "/:@!$&'()*+,;=-._~"
@@ -105,7 +105,7 @@ def resolve(archive, text: str, like: str | None = None) -> str | None:  # noqa:
 def names_like(archive, iri: str, lang: str, limit: int = 500) -> list[str]:  # noqa: ANN001
     """The names (in ``lang``) of the resources of the same class as ``iri``, sorted: the
     choices offered where a resource of that kind is asked for."""
-    from .labels import labels
+    from dialogue_kg.read.labels import labels
 
     query = (
         f"SELECT DISTINCT ?s WHERE {{ {ox.NamedNode(iri)} a ?c . ?s a ?c . FILTER(isIRI(?s)) }} "

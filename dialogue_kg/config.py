@@ -12,8 +12,8 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
-from .errors import UsageError
-from .namespaces import DEFAULT_BASE
+from dialogue_kg.errors import UsageError
+from dialogue_kg.namespaces import DEFAULT_BASE
 
 
 def _default_data_dir() -> str:

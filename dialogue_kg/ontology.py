@@ -12,8 +12,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
-from .config import ontology_dir
-from .namespaces import XSD_IRI
+from dialogue_kg.config import ontology_dir
+from dialogue_kg.namespaces import XSD_IRI
 
 _PLAIN = {XSD_IRI + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 

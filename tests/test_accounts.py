@@ -9,8 +9,8 @@ import threading
 
 import pytest
 
-from dialogue_kg import accounts as accounts_module
-from dialogue_kg.accounts import AccountError, Accounts
+from dialogue_kg.write import accounts as accounts_module
+from dialogue_kg.write.accounts import AccountError, Accounts
 
 
 @pytest.fixture

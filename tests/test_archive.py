@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.archive import Archive, ConflictError, InputError, ValidationError
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
-from dialogue_kg.results import rows
+from dialogue_kg.core.archive import Archive, ConflictError, InputError, ValidationError
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.protocol.results import rows
 
 from .conftest import DATA, TEST_SOURCE
 
@@ -80,7 +80,7 @@ def test_corroboration_keeps_one_copy(small: Archive) -> None:
 
 
 def test_retraction_removes_from_current_state_but_not_history(small: Archive) -> None:
-    from dialogue_kg.history import as_of, resource_history
+    from dialogue_kg.core.history import as_of, resource_history
 
     old = label(f"{ID}person/ana", "Ana Example")
     small.commit(
@@ -214,7 +214,7 @@ def test_verify_detects_a_store_that_drifted(small: Archive) -> None:
 
 
 def test_diff_between_revisions(small: Archive) -> None:
-    from dialogue_kg.history import diff
+    from dialogue_kg.core.history import diff
 
     d = diff(small, 2, 3)
     assert f'<{ID}person/ana> <{RDFS_LABEL.value}> "Ana Example"@en .' in d.added
@@ -226,7 +226,7 @@ def test_diff_between_revisions(small: Archive) -> None:
 
 def test_verify_compares_datetimes_by_value() -> None:
     """A remote engine may return its own lexical form of a dateTime (Virtuoso: ``.100``)."""
-    from dialogue_kg.archive import comparable
+    from dialogue_kg.core.archive import comparable
 
     xsd = "^^<http://www.w3.org/2001/XMLSchema#dateTime>"
     line = '<urn:s> <urn:p> "2026-11-23T14:40:12.{}Z"' + xsd + " <urn:g> ."

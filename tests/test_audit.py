@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue_kg.audit import Filters, IntegrityCache, changes
-from dialogue_kg.editing import retract
+from dialogue_kg.write.audit import Filters, IntegrityCache, changes
+from dialogue_kg.write.editing import retract
 
 from .conftest import TEST_SOURCE
 

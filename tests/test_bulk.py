@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from rdflib import Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from dialogue_kg import bulk
 from dialogue_kg.cli import main
-from dialogue_kg.journal import ConflictError
+from dialogue_kg.core.journal import ConflictError
 from dialogue_kg.namespaces import DKG, DKGSH
-from dialogue_kg.recording import fields as fields_module
-from dialogue_kg.recording.fields import Ontology
+from dialogue_kg.write import bulk
+from dialogue_kg.write.recording import fields as fields_module
+from dialogue_kg.write.recording.fields import Ontology
 
 ID = "https://w3id.org/dialogue-kg/id/"
 HEADER = (

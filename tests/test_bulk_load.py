@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg import changeset as changeset_module
-from dialogue_kg.archive import Archive, graph_data_files
-from dialogue_kg.changeset import ChangeSet, Statements, read_changesets
 from dialogue_kg.config import Settings, ontology_dir
+from dialogue_kg.core import changeset as changeset_module
+from dialogue_kg.core.archive import Archive, graph_data_files
+from dialogue_kg.core.changeset import ChangeSet, Statements, read_changesets
 from dialogue_kg.namespaces import Minter
 
 from .conftest import DATA, TEST_SOURCE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.changeset import InputError, rdf_format, read_changesets
+from dialogue_kg.core.changeset import InputError, rdf_format, read_changesets
 from dialogue_kg.namespaces import Minter
 
 from .conftest import DATA, TEST_SOURCE

@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from dialogue_kg.citation import FORMATS, as_bibtex, as_csl, as_ris, as_text, citation, render
-from dialogue_kg.describe import DKG, Description, Node, Statement
+from dialogue_kg.read.citation import FORMATS, as_bibtex, as_csl, as_ris, as_text, citation, render
+from dialogue_kg.read.describe import DKG, Description, Node, Statement
 
 IRI = "https://w3id.org/dialogue-kg/id/agreement/x"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -145,9 +145,9 @@ def test_verify_fails_loudly_on_a_tampered_journal(loaded, settings) -> None:
 def test_users_commands(tmp_path):
     from click.testing import CliRunner
 
-    from dialogue_kg.accounts import Accounts
     from dialogue_kg.cli import main
     from dialogue_kg.config import Settings
+    from dialogue_kg.write.accounts import Accounts
 
     runner = CliRunner()
     data = str(tmp_path / "d")
@@ -185,8 +185,8 @@ def test_users_commands(tmp_path):
 
 
 def test_only_the_error_family_becomes_a_one_line_message() -> None:
-    from dialogue_kg.changeset import InputError
-    from dialogue_kg.cli import user_errors
+    from dialogue_kg.cli.common import user_errors
+    from dialogue_kg.core.changeset import InputError
 
     def command(error: Exception) -> click.Command:
         @click.command()

@@ -33,7 +33,7 @@ def test_query_as_of_a_revision_and_a_time(loaded) -> None:  # noqa: F811
 
 
 def test_a_current_query_answers_from_the_index_as_the_store_does(loaded, settings) -> None:  # noqa: F811
-    from dialogue_kg.archive import Archive
+    from dialogue_kg.core.archive import Archive
 
     q = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
     shown = loaded("query", "-e", q, "--format", "csv").output

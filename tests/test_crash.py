@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
-from dialogue_kg.journal import Journal
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.journal import Journal
 
 from .helpers.crash_writer import PER_SET
 
@@ -101,8 +101,8 @@ def test_sigkill_while_the_history_index_is_kept_it_recovers_to_the_journal(
 ) -> None:
     """Killed anywhere (journal append, index update, between them), the index catches up with
     the journal on the next use, and says exactly what a replay says."""
-    from dialogue_kg.archive import comparable
-    from dialogue_kg.versions import HistoryIndex, index_for
+    from dialogue_kg.core.archive import comparable
+    from dialogue_kg.core.versions import HistoryIndex, index_for
 
     rng = random.Random(20261207)
     data_dir = tmp_path / "archive"

@@ -3,9 +3,9 @@ set; the catalogue and timeline readers on the small dataset."""
 
 from __future__ import annotations
 
-from dialogue_kg.catalogue import catalogue
-from dialogue_kg.describe import describe, exists
-from dialogue_kg.timeline import timeline
+from dialogue_kg.read.catalogue import catalogue
+from dialogue_kg.read.describe import describe, exists
+from dialogue_kg.read.timeline import timeline
 
 ID = "https://w3id.org/dialogue-kg/id/"
 
@@ -63,8 +63,8 @@ def test_timeline_items_in_date_order(small) -> None:
 def test_a_retracted_resource_is_described_as_it_last_stood(small) -> None:
     """Its last state, built from its history, is what a replay of the revision before its
     retraction says about it: the same statements, change sets, labels and provenance."""
-    from dialogue_kg import editing
-    from dialogue_kg.history import Retracted, as_of, last_state, retracted_history
+    from dialogue_kg.core.history import Retracted, as_of, last_state, retracted_history
+    from dialogue_kg.write import editing
 
     iri, prov = ID + "agreement/alpha", small.minter.provenance_graph
     # A second assertion of a statement (corroboration) and a correction before the retraction.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue_kg.changeset import InputError, read_changesets
-from dialogue_kg.editing import retract, revert
-from dialogue_kg.history import resource_history
-from dialogue_kg.validation import ValidationError
+from dialogue_kg.core.changeset import InputError, read_changesets
+from dialogue_kg.core.history import resource_history
+from dialogue_kg.core.validation import ValidationError
+from dialogue_kg.write.editing import retract, revert
 
 from .conftest import TEST_SOURCE
 

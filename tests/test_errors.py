@@ -9,19 +9,19 @@ from pathlib import Path
 
 import pytest
 
-from dialogue_kg.accounts import AccountError
-from dialogue_kg.bulk import BulkError
-from dialogue_kg.changeset import InputError, read_changesets
+from dialogue_kg.core.changeset import InputError, read_changesets
+from dialogue_kg.core.journal import ConflictError, JournalError
+from dialogue_kg.core.limits import ShapeError
+from dialogue_kg.core.store.base import QueryTimeout, StoreError
+from dialogue_kg.core.validation import ValidationError
 from dialogue_kg.errors import DialogueKGError
-from dialogue_kg.guard import QueryRefused
-from dialogue_kg.journal import ConflictError, JournalError
-from dialogue_kg.limits import ShapeError
 from dialogue_kg.namespaces import Minter
-from dialogue_kg.protocol import ProtocolError
-from dialogue_kg.recording.values import Unresolved
-from dialogue_kg.store.base import QueryTimeout, StoreError
-from dialogue_kg.validation import ValidationError
-from dialogue_kg.workers import QueryFailed
+from dialogue_kg.protocol.guard import QueryRefused
+from dialogue_kg.protocol.protocol import ProtocolError
+from dialogue_kg.protocol.workers import QueryFailed
+from dialogue_kg.write.accounts import AccountError
+from dialogue_kg.write.bulk import BulkError
+from dialogue_kg.write.recording.values import Unresolved
 
 from .conftest import DATA
 

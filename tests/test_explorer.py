@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from dialogue_kg.brief import brief
-from dialogue_kg.explorer import (
+from dialogue_kg.read.brief import brief
+from dialogue_kg.read.explorer import (
     PHYSICS_MAX_NODES,
     build_network,
     graph_data,

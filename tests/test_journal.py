@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.journal import ConflictError, Draft, Journal, JournalError, scan
+from dialogue_kg.core.journal import ConflictError, Draft, Journal, JournalError, scan
 
 CS = "https://w3id.org/dialogue-kg/changeset/"
 AGENT = "https://w3id.org/dialogue-kg/agent/tester"

@@ -13,11 +13,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.archive import Archive, InputError
-from dialogue_kg.changeset import ChangeSet, read_changesets
 from dialogue_kg.cli import main
 from dialogue_kg.config import Settings
-from dialogue_kg.journal import Draft, Journal, JournalError
+from dialogue_kg.core.archive import Archive, InputError
+from dialogue_kg.core.changeset import ChangeSet, read_changesets
+from dialogue_kg.core.journal import Draft, Journal, JournalError
 
 from .conftest import TEST_SOURCE
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogue_kg.layout import BANDS, seed_layout
+from dialogue_kg.read.layout import BANDS, seed_layout
 
 
 def test_time_runs_left_to_right_and_classes_keep_bands() -> None:

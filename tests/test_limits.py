@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.limits import ShapeError, check_json, check_rdf, check_xml, check_yaml, scan_sparql
+from dialogue_kg.core.limits import (
+    ShapeError,
+    check_json,
+    check_rdf,
+    check_xml,
+    check_yaml,
+    scan_sparql,
+)
 
 DEEP = 10_000
 

@@ -696,8 +696,8 @@ def test_sh_class_accepts_subclass_instances_from_the_ontology(
 
 
 def test_the_class_hierarchy_alone_is_enough(ontology: Graph, shapes: Graph) -> None:
-    """What dialogue_kg.validation does instead of ont_graph: add the rdfs:subClassOf triples and
-    the types of the ontology's individuals to the data graph, and validate only the resources
+    """What dialogue_kg.core.validation does instead of ont_graph: add the rdfs:subClassOf triples
+    and the types of the ontology's individuals to the data graph, and validate only the resources
     the change touches (focus_nodes), not the individuals whose types were copied in."""
     data = Graph().parse(data=PREFIXES + CONTEXT + VALID_AGREEMENT, format="turtle")
     touched = sorted(set(data.subjects()))

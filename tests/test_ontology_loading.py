@@ -7,7 +7,7 @@ from rdflib import Graph
 
 from dialogue_kg.config import ontology_dir
 from dialogue_kg.ontology import ontology_graph, ontology_triples
-from dialogue_kg.recording.fields import Ontology
+from dialogue_kg.write.recording.fields import Ontology
 
 
 def test_the_rdflib_graph_equals_an_rdflib_parse() -> None:

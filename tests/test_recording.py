@@ -8,13 +8,13 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
-from dialogue_kg.history import resource_history
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.history import resource_history
 from dialogue_kg.namespaces import DKG, DKGSH
-from dialogue_kg.recording import build, current_values, form_spec, record, spec_for_key
-from dialogue_kg.recording import fields as fields_module
-from dialogue_kg.recording.fields import Ontology, recordable_classes
+from dialogue_kg.write.recording import build, current_values, form_spec, record, spec_for_key
+from dialogue_kg.write.recording import fields as fields_module
+from dialogue_kg.write.recording.fields import Ontology, recordable_classes
 
 ID = "https://w3id.org/dialogue-kg/id/"
 MEETING = str(DKG.Meeting)
@@ -423,7 +423,7 @@ LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
 def test_statements_are_shown_in_words(small: Archive) -> None:
-    from dialogue_kg.recording.readable import readable
+    from dialogue_kg.write.recording.readable import readable
 
     lines = [
         f"<{ID}meeting/first-round> <{DKG.participant}> <{ID}person/ana> .",
@@ -440,7 +440,7 @@ def test_statements_are_shown_in_words(small: Archive) -> None:
 def test_a_write_landing_between_check_and_save_is_checked_again(
     small: Archive, monkeypatch
 ) -> None:
-    from dialogue_kg.recording import service
+    from dialogue_kg.write.recording import service
 
     spec = form_spec(MEETING)
     real = service.likely_duplicates
@@ -466,7 +466,7 @@ def test_a_write_landing_between_check_and_save_is_checked_again(
 def test_a_write_landing_between_checks_and_save_makes_it_check_again(
     small: Archive, monkeypatch
 ) -> None:
-    from dialogue_kg.recording import service
+    from dialogue_kg.write.recording import service
 
     calls: list[int] = []
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.archive import Archive, InputError
-from dialogue_kg.changeset import ChangeSet, check_reserved, read_changesets
+from dialogue_kg.core.archive import Archive, InputError
+from dialogue_kg.core.changeset import ChangeSet, check_reserved, read_changesets
 from dialogue_kg.namespaces import Minter
 
 from .conftest import TEST_SOURCE

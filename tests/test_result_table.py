@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue_kg.result_table import Cell, from_sparql_json
+from dialogue_kg.protocol.result_table import Cell, from_sparql_json
 
 
 def test_select_result_with_unbound_and_typed_values() -> None:

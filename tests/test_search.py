@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
-from dialogue_kg.search import FILENAME, SearchIndex, fold, key, terms
-from dialogue_kg.serbian import LATIN_DIGRAPHS, LATIN_LETTERS, to_latin
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.read.search import FILENAME, SearchIndex, fold, key, terms
+from dialogue_kg.read.serbian import LATIN_DIGRAPHS, LATIN_LETTERS, to_latin
 
 from .conftest import TEST_SOURCE
 
@@ -160,7 +160,7 @@ def test_index_is_kept_on_disk_with_its_revision(places: Archive) -> None:
 
 
 def test_very_common_words_rank_a_bounded_share(archive: Archive, monkeypatch) -> None:
-    import dialogue_kg.search as search
+    import dialogue_kg.read.search as search
 
     many = "".join(
         f'place:p{i} a dkg:Place ; rdfs:label "Mitrovica district number {i}"@en .\n'

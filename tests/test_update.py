@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.changeset import InputError
-from dialogue_kg.guard import QueryRefused
-from dialogue_kg.update import changeset_for_update, changeset_on_copy, run_update
-from dialogue_kg.validation import ValidationError
+from dialogue_kg.core.changeset import InputError
+from dialogue_kg.core.validation import ValidationError
+from dialogue_kg.protocol.guard import QueryRefused
+from dialogue_kg.write.update import changeset_for_update, changeset_on_copy, run_update
 
 from .conftest import TEST_SOURCE
 
@@ -101,7 +101,7 @@ def test_update_needs_source_and_valid_result(small):
 
 def test_update_recomputed_when_the_archive_moves_on(small, monkeypatch):
     """A write landing while the update is computed makes it compute again on the new state."""
-    from dialogue_kg import update as module
+    from dialogue_kg.write import update as module
 
     real = module.changeset_for_update
     calls: list[int] = []
@@ -193,7 +193,7 @@ def test_computed_from_the_store_as_on_a_copy(curated, update) -> None:
 
 def test_the_common_forms_copy_nothing(curated, monkeypatch) -> None:
     """INSERT/DELETE DATA, DELETE WHERE and DELETE/INSERT WHERE never read the whole state."""
-    from dialogue_kg import update as module
+    from dialogue_kg.write import update as module
 
     def no_copy(*_args: object) -> bytes:
         raise AssertionError("the current statements were copied")

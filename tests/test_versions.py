@@ -8,13 +8,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg import queries
-from dialogue_kg.archive import Archive, comparable
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
-from dialogue_kg.editing import retract, revert
-from dialogue_kg.history import _statements
-from dialogue_kg.versions import FILENAME, HistoryIndex, answer_of, index_for
+from dialogue_kg.core.archive import Archive, comparable
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.history import _statements
+from dialogue_kg.core.versions import FILENAME, HistoryIndex, answer_of, index_for
+from dialogue_kg.protocol import queries
+from dialogue_kg.write.editing import retract, revert
 
 ID = "https://w3id.org/dialogue-kg/id/"
 SOURCE = "https://w3id.org/dialogue-kg/id/source/test-doc"
@@ -205,7 +205,7 @@ def test_the_audit_filters_are_answered_from_the_index(edited: Archive) -> None:
 
 
 def test_a_store_opened_from_the_index_equals_a_replay(edited: Archive) -> None:
-    from dialogue_kg.versions import open_from_index
+    from dialogue_kg.core.versions import open_from_index
 
     with open_from_index(edited.settings) as opened:
         assert opened.revision == edited.revision

@@ -12,8 +12,8 @@ from dataclasses import replace
 
 import pytest
 
-from dialogue_kg.store.base import QueryTimeout
-from dialogue_kg.workers import QueryFailed, QueryPool, answer
+from dialogue_kg.core.store.base import QueryTimeout
+from dialogue_kg.protocol.workers import QueryFailed, QueryPool, answer
 
 from .helpers.listener import Listener
 
@@ -52,7 +52,7 @@ def test_a_failed_query_leaves_nothing_for_another_thread_to_free(small, query, 
 FETCH = """
 import sys
 import pyoxigraph as ox
-from dialogue_kg.workers import isolate_network
+from dialogue_kg.protocol.workers import isolate_network
 if sys.argv[2] == "isolated":
     refused = isolate_network()
     if refused:
@@ -143,9 +143,9 @@ def test_workers_forked_from_the_servers_store(small) -> None:
 
 SERVER = """
 import sys
-from dialogue_kg.archive import Archive
+from dialogue_kg.core.archive import Archive
 from dialogue_kg.config import Settings
-from dialogue_kg.workers import QueryPool
+from dialogue_kg.protocol.workers import QueryPool
 settings = Settings.from_env({}, data_dir=sys.argv[1], graph_data_dir=sys.argv[2], query_workers=0)
 archive = Archive.open(settings)
 pools = [QueryPool(settings, 2, 10, 1 << 20, archive=archive) for _ in range(2)]
@@ -204,7 +204,7 @@ def test_a_forked_worker_holding_much_of_its_own_memory_is_replaced(small, monke
     """Reading the in-memory store copies what it reads into the worker; past the threshold the
     worker is retired after answering and a fresh fork (sharing the store again) takes its
     place. Below it, the worker stays."""
-    from dialogue_kg import workers
+    from dialogue_kg.protocol import workers
 
     for threshold, replaced in ((workers.RETIRE_PRIVATE_MB, False), (0, True)):
         monkeypatch.setattr(workers, "RETIRE_PRIVATE_MB", threshold)  # inherited by the forks

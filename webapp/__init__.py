@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 from flask import Flask, request
 
 from dialogue_kg import __version__
-from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
 
 # Blueprint modules of webapp/, each exposing ``bp``; registered in this order.
 BLUEPRINTS: tuple[str, ...] = (
@@ -132,7 +132,7 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     app.config.update({k: v for k, v in config.items() if k.isupper()})
     app.extensions["dialogue_kg"] = archive
     if settings.query_workers > 0:
-        from dialogue_kg.workers import QueryPool
+        from dialogue_kg.protocol.workers import QueryPool
 
         # Forked from this process's archive (its store shared), before any request is served.
         app.extensions["query_pool"] = QueryPool(

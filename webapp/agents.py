@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
-from dialogue_kg.audit import Filters, changes
+from dialogue_kg.write.audit import Filters, changes
 
 from . import get_archive, wants_json
 

@@ -1,6 +1,6 @@
 """Helpers the agreement page's template uses: lists of names as a sentence in the reader's
 language, and dates of any precision. The page itself is served by ``resources`` at the
-agreement's IRI path, from :func:`dialogue_kg.agreement.agreement_view`."""
+agreement's IRI path, from :func:`dialogue_kg.read.agreement.agreement_view`."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from dialogue_kg.catalogue import catalogue as read_catalogue
+from dialogue_kg.read.catalogue import catalogue as read_catalogue
 
 from . import get_archive, wants_json
 from .i18n import current_language

@@ -13,12 +13,12 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 
-from dialogue_kg import bulk, editing
-from dialogue_kg.audit import Filters, changes, since_head
-from dialogue_kg.changeset import read_changesets
-from dialogue_kg.formats import RDF_FORMATS
-from dialogue_kg.journal import ConflictError, Record
-from dialogue_kg.terms import statement_text
+from dialogue_kg.core.changeset import read_changesets
+from dialogue_kg.core.journal import ConflictError, Record
+from dialogue_kg.core.terms import statement_text
+from dialogue_kg.protocol.formats import RDF_FORMATS
+from dialogue_kg.write import bulk, editing
+from dialogue_kg.write.audit import Filters, changes, since_head
 
 from . import get_archive, writes_only
 from .auth import archivist_required, editor_required

@@ -39,7 +39,7 @@ from flask_login import (
 )
 from flask_wtf.csrf import CSRFProtect
 
-from dialogue_kg.accounts import MAX_NAME_INPUT, ROLES, AccountError, Accounts, User
+from dialogue_kg.write.accounts import MAX_NAME_INPUT, ROLES, AccountError, Accounts, User
 
 from . import wants_json
 

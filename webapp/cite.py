@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, request
 
-from dialogue_kg.citation import FORMATS, Citation, citation, render
-from dialogue_kg.describe import Description, describe
+from dialogue_kg.read.citation import FORMATS, Citation, citation, render
+from dialogue_kg.read.describe import Description, describe
 
 from . import get_archive
 from .i18n import current_language

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from dialogue_kg.audit import Filters, IntegrityCache, changes
+from dialogue_kg.write.audit import Filters, IntegrityCache, changes
 
 from . import get_archive, wants_json
 from .auth import archivist_required

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
-from dialogue_kg.export import export
-from dialogue_kg.formats import RDF_FORMATS, by_name
-from dialogue_kg.void import describe
+from dialogue_kg.protocol.formats import RDF_FORMATS, by_name
+from dialogue_kg.read.export import export
+from dialogue_kg.read.void import describe
 
 from . import get_archive
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from dialogue_kg.core.journal import ConflictError
+from dialogue_kg.core.store.base import StoreError
 from dialogue_kg.errors import DialogueKGError
-from dialogue_kg.journal import ConflictError
-from dialogue_kg.protocol import ProtocolError
-from dialogue_kg.store.base import StoreError
-from dialogue_kg.workers import QueryFailed
+from dialogue_kg.protocol.protocol import ProtocolError
+from dialogue_kg.protocol.workers import QueryFailed
 
 from . import wants_json
 

@@ -26,9 +26,9 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
 
-from dialogue_kg.describe import DEFAULT_BASE
-from dialogue_kg.history import resource_history
-from dialogue_kg.versions import index_for
+from dialogue_kg.core.history import resource_history
+from dialogue_kg.core.versions import index_for
+from dialogue_kg.read.describe import DEFAULT_BASE
 
 from . import get_archive
 

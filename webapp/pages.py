@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import lazy_gettext as _l
 
-from dialogue_kg.stats import headline_figures
+from dialogue_kg.read.stats import headline_figures
 
 from . import get_archive, wants_json
 

@@ -15,13 +15,13 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from dialogue_kg import queries
 from dialogue_kg.addresses import names_like, page_prefixes, resolve
-from dialogue_kg.formats import RDF_FORMATS, RESULT_FORMATS
-from dialogue_kg.labels import LANGUAGES
-from dialogue_kg.result_table import from_sparql_json
-from dialogue_kg.store.base import QueryTimeout
-from dialogue_kg.workers import Answer, QueryFailed, answer
+from dialogue_kg.core.store.base import QueryTimeout
+from dialogue_kg.protocol import queries
+from dialogue_kg.protocol.formats import RDF_FORMATS, RESULT_FORMATS
+from dialogue_kg.protocol.result_table import from_sparql_json
+from dialogue_kg.protocol.workers import Answer, QueryFailed, answer
+from dialogue_kg.read.labels import LANGUAGES
 
 from . import get_archive, wants_json
 from .i18n import current_language

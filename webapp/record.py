@@ -9,18 +9,18 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from dialogue_kg import editing
 from dialogue_kg.addresses import page_path
-from dialogue_kg.archive import ConflictError, InputError, ValidationError
-from dialogue_kg.labels import labels
+from dialogue_kg.core.archive import ConflictError, InputError, ValidationError
+from dialogue_kg.core.terms import statement_text
 from dialogue_kg.namespaces import DKG
-from dialogue_kg.recording import current_values, form_spec, record, recordable_classes
-from dialogue_kg.recording.checks import changes_since
-from dialogue_kg.recording.fields import SOURCE_PATH, Ontology, class_key, spec_for_key
-from dialogue_kg.recording.lookup import class_for_key, search
-from dialogue_kg.recording.readable import readable
-from dialogue_kg.recording.values import Unresolved, class_of, current_terms, resolve
-from dialogue_kg.terms import statement_text
+from dialogue_kg.read.labels import labels
+from dialogue_kg.write import editing
+from dialogue_kg.write.recording import current_values, form_spec, record, recordable_classes
+from dialogue_kg.write.recording.checks import changes_since
+from dialogue_kg.write.recording.fields import SOURCE_PATH, Ontology, class_key, spec_for_key
+from dialogue_kg.write.recording.lookup import class_for_key, search
+from dialogue_kg.write.recording.readable import readable
+from dialogue_kg.write.recording.values import Unresolved, class_of, current_terms, resolve
 
 from . import get_archive
 from .auth import archivist_required, editor_required

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from dialogue_kg.labels import LANGUAGES, best
-from dialogue_kg.recording import FORM_LANGUAGES, FormSpec, Problem
-from dialogue_kg.recording.fields import (
+from dialogue_kg.read.labels import LANGUAGES, best
+from dialogue_kg.write.recording import FORM_LANGUAGES, FormSpec, Problem
+from dialogue_kg.write.recording.fields import (
     QUICK_EXTRAS,
     SOURCE_PATH,
     Field,

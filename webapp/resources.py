@@ -21,7 +21,20 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from dialogue_kg.addresses import page_path
-from dialogue_kg.describe import (
+from dialogue_kg.core.history import (
+    Change,
+    Retracted,
+    as_of,
+    last_state,
+    resource_history,
+    retracted_history,
+)
+from dialogue_kg.core.terms import linkable
+from dialogue_kg.namespaces import PREFIXES
+from dialogue_kg.namespaces import PROV_IRI as PROV
+from dialogue_kg.namespaces import XSD_IRI as XSD
+from dialogue_kg.protocol.formats import RDF_FORMATS, Format
+from dialogue_kg.read.describe import (
     DEFAULT_BASE,
     Description,
     Node,
@@ -30,22 +43,9 @@ from dialogue_kg.describe import (
     node_of,
     parse_statement,
 )
-from dialogue_kg.formats import RDF_FORMATS, Format
-from dialogue_kg.history import (
-    Change,
-    Retracted,
-    as_of,
-    last_state,
-    resource_history,
-    retracted_history,
-)
-from dialogue_kg.labels import local_name
-from dialogue_kg.namespaces import PREFIXES
-from dialogue_kg.namespaces import PROV_IRI as PROV
-from dialogue_kg.namespaces import XSD_IRI as XSD
-from dialogue_kg.overview import page_view
-from dialogue_kg.schemaorg import schema_jsonld
-from dialogue_kg.terms import linkable
+from dialogue_kg.read.labels import local_name
+from dialogue_kg.read.overview import page_view
+from dialogue_kg.read.schemaorg import schema_jsonld
 
 from . import get_archive, wants_json
 from .i18n import current_language

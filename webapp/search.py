@@ -6,7 +6,7 @@ import threading
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from dialogue_kg.search import SearchIndex
+from dialogue_kg.read.search import SearchIndex
 
 from . import get_archive, wants_json
 from .i18n import current_language

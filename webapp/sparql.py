@@ -12,16 +12,16 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from dialogue_kg.config import Settings
-from dialogue_kg.limits import ShapeError, scan_sparql
-from dialogue_kg.protocol import (
+from dialogue_kg.core.limits import ShapeError, scan_sparql
+from dialogue_kg.protocol.protocol import (
     ProtocolError,
     candidates,
     choose_format,
     read_request,
     service_description,
 )
-from dialogue_kg.update import run_update
-from dialogue_kg.workers import answer
+from dialogue_kg.protocol.workers import answer
+from dialogue_kg.write.update import run_update
 
 from . import get_archive
 from .api import sources_and_comment, written
@@ -205,7 +205,7 @@ def _page() -> Response:
 
 
 def _update(update: str) -> Response:
-    """Run an archivist's update as one change set (see dialogue_kg.update)."""
+    """Run an archivist's update as one change set (see dialogue_kg.write.update)."""
     refused = archivist_refusal(
         "SPARQL Update needs an authenticated archivist; this endpoint is read-only", login=False
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, request
 
-from dialogue_kg.timeline import KINDS
-from dialogue_kg.timeline import timeline as read_timeline
+from dialogue_kg.read.timeline import KINDS
+from dialogue_kg.read.timeline import timeline as read_timeline
 
 from . import get_archive, wants_json
 from .i18n import current_language

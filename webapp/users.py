@@ -1,6 +1,6 @@
 """Managing accounts on the web, for editors: add an archivist or editor, change a role, disable
 or restore an account, set a new password (the account's sessions and tokens then end). The same
-rules as ``dialogue-kg users`` (dialogue_kg.accounts): the last active editor stays one. An
+rules as ``dialogue-kg users`` (dialogue_kg.write.accounts): the last active editor stays one. An
 editor's own password is changed at /account, with the current one."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dialogue_kg.accounts import ROLES, AccountError, canonical
+from dialogue_kg.write.accounts import ROLES, AccountError, canonical
 
 from . import wants_json
 from .auth import _refuse, editor_required, get_accounts

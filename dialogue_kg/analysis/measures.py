@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..errors import NotFound, UsageError
+from dialogue_kg.errors import NotFound, UsageError
 
 MEASURES = ("degree", "betweenness", "eigenvector")
 COMMUNITY_METHODS = ("louvain", "greedy")

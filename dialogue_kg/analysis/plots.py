@@ -17,7 +17,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from .reports import STATUS_ORDER, Report
+from dialogue_kg.analysis.reports import STATUS_ORDER, Report
 
 Translate = Callable[[str], str]
 

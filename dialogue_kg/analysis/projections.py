@@ -14,10 +14,10 @@ from itertools import combinations
 
 import networkx as nx
 
-from ..errors import UsageError
-from ..labels import best
-from ..namespaces import DKG_IRI as DKG
-from .view import View
+from dialogue_kg.analysis.view import View
+from dialogue_kg.errors import UsageError
+from dialogue_kg.namespaces import DKG_IRI as DKG
+from dialogue_kg.read.labels import best
 
 # Agreement-to-agreement relations (docs/vocabulary.md); dkg:hasPart is read as the inverse
 # of dkg:partOf so that every edge points from the part to the whole.

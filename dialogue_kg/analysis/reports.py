@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .. import queries
-from ..archive import Archive
-from ..errors import UsageError
-from ..labels import labels, local_name
-from ..namespaces import DKG_IRI as DKG
-from ..reconcile import QUERY as CLAIMS_QUERY
-from ..reconcile import claims_versus_records
-from ..results import rows as plain_rows
-from . import measures
-from .projections import co_participation
-from .view import PREFIXES, open_view
+from dialogue_kg.analysis import measures
+from dialogue_kg.analysis.projections import co_participation
+from dialogue_kg.analysis.view import PREFIXES, open_view
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.errors import UsageError
+from dialogue_kg.namespaces import DKG_IRI as DKG
+from dialogue_kg.protocol import queries
+from dialogue_kg.protocol.results import rows as plain_rows
+from dialogue_kg.read.labels import labels, local_name
+from dialogue_kg.read.reconcile import QUERY as CLAIMS_QUERY
+from dialogue_kg.read.reconcile import claims_versus_records
 
 KSPAG_REPORT = "id/source/kspag-report"
 # The name of the category of resources that record none (no nature, no level): a name, never

@@ -1,7 +1,7 @@
 """Which state of the archive an analysis reads: now, as of a revision, or as of a valid-time date.
 
 Transaction time (a revision) picks the store: the current one, or a replay of the journal up to
-that revision (:func:`dialogue_kg.history.as_of`). Valid time (a date) is a filter inside each
+that revision (:func:`dialogue_kg.core.history.as_of`). Valid time (a date) is a filter inside each
 query: a resource dated after the date is left out, as if it had not happened yet.
 """
 
@@ -12,8 +12,8 @@ from datetime import date
 
 import pyoxigraph as ox
 
-from ..archive import Archive
-from ..namespaces import DEFAULT_BASE
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.namespaces import DEFAULT_BASE
 
 PREFIXES = """PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -75,6 +75,6 @@ def open_view(
     ``as_of_date`` in valid time when given."""
     if revision is None or revision == archive.revision:
         return View(archive.store, archive.revision, as_of_date, archive.minter.base)
-    from ..history import as_of
+    from dialogue_kg.core.history import as_of
 
     return View(as_of(archive, revision), revision, as_of_date, archive.minter.base)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
 
 HERE = Path(__file__).parent
 ID = "https://w3id.org/dialogue-kg/id/"

@@ -7,7 +7,6 @@ from itertools import pairwise
 
 import networkx as nx
 
-from dialogue_kg import queries
 from dialogue_kg.analysis import measures, open_view
 from dialogue_kg.analysis.projections import (
     agreement_structure,
@@ -16,8 +15,9 @@ from dialogue_kg.analysis.projections import (
     resource_graph,
 )
 from dialogue_kg.analysis.reports import build_report
-from dialogue_kg.archive import Archive
-from dialogue_kg.results import rows
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.protocol import queries
+from dialogue_kg.protocol.results import rows
 
 ID = "https://w3id.org/dialogue-kg/id/"
 COOPER, TAHIRI, STEFANOVIC = (

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from dialogue_kg.archive import Archive
 from dialogue_kg.cli import main
-from dialogue_kg.reconcile import claims_versus_records
-from dialogue_kg.results import rows
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.protocol.results import rows
+from dialogue_kg.read.reconcile import claims_versus_records
 
 ID = "https://w3id.org/dialogue-kg/id/"
 
@@ -22,7 +22,7 @@ def test_everything_loads_as_sourced_change_sets(curated: Archive) -> None:
 
 
 def test_the_whole_archive_conforms(curated: Archive) -> None:
-    from dialogue_kg.changeset import ChangeSet
+    from dialogue_kg.core.changeset import ChangeSet
 
     subjects = [r["s"] for r in rows(curated.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }"))]
     current = curated.store.describe(s for s in subjects if s)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dialogue_kg.brief import brief
-from dialogue_kg.explorer import build_network, graph_data
-from dialogue_kg.implementation import history
+from dialogue_kg.read.brief import brief
+from dialogue_kg.read.explorer import build_network, graph_data
+from dialogue_kg.read.implementation import history
 
 AGREEMENT = "https://w3id.org/dialogue-kg/id/agreement/"
 FIRST = AGREEMENT + "first-agreement-2013"

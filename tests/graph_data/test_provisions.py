@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dialogue_kg import queries
-from dialogue_kg.archive import Archive, ValidationError
 from dialogue_kg.cli import main
-from dialogue_kg.implementation import BY_PROVISION, SIDES, by_provision
-from dialogue_kg.results import rows
+from dialogue_kg.core.archive import Archive, ValidationError
+from dialogue_kg.protocol import queries
+from dialogue_kg.protocol.results import rows
+from dialogue_kg.read.implementation import BY_PROVISION, SIDES, by_provision
 from webapp.translations.transliterate import to_cyrillic
 
 from ..conftest import TEST_SOURCE

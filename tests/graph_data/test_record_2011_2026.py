@@ -8,9 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg import queries
-from dialogue_kg.archive import Archive
-from dialogue_kg.results import rows
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.protocol import queries
+from dialogue_kg.protocol.results import rows
 
 ID = "https://w3id.org/dialogue-kg/id/"
 GRAPH_DATA = Path(__file__).resolve().parents[2] / "graph_data"

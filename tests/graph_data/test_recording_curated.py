@@ -4,9 +4,9 @@ written): names resolve to the curated records, duplicates of curated meetings a
 from __future__ import annotations
 
 from dialogue_kg.namespaces import DKG
-from dialogue_kg.recording import build, form_spec
-from dialogue_kg.recording.checks import likely_duplicates
-from dialogue_kg.recording.lookup import search
+from dialogue_kg.write.recording import build, form_spec
+from dialogue_kg.write.recording.checks import likely_duplicates
+from dialogue_kg.write.recording.lookup import search
 
 ID = "https://w3id.org/dialogue-kg/id/"
 

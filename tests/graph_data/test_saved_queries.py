@@ -5,9 +5,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg import queries
-from dialogue_kg.archive import Archive
-from dialogue_kg.results import is_graph_result, rows
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.protocol import queries
+from dialogue_kg.protocol.results import is_graph_result, rows
 
 ID = "https://w3id.org/dialogue-kg/id/"
 SAVED = queries.catalogue()
@@ -358,7 +358,11 @@ def test_agreements_without_implementation_record(curated: Archive) -> None:
     assert len(found) == 20
     assert {"cadastre-2011", "civil-registry-2011", "washington-commitments-2020"} <= found
     # The three agreements known only from Kosovo's report of November 2015.
-    assert {"customs-data-exchange-seed", "mutual-legal-assistance", "official-visits-arrangement"} <= found
+    assert {
+        "customs-data-exchange-seed",
+        "mutual-legal-assistance",
+        "official-visits-arrangement",
+    } <= found
     assert "justice-2015" not in found  # implementation event recorded
     assert "first-agreement-2013" not in found  # parts and implementing agreements recorded
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from dialogue_kg.accounts import Accounts, User
 from dialogue_kg.config import Settings
+from dialogue_kg.write.accounts import Accounts, User
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -11,9 +11,9 @@ import sys
 
 import pyoxigraph as ox
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
 
 SOURCE = "https://w3id.org/dialogue-kg/id/source/test-doc"
 PER_SET = 10

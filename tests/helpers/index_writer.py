@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
-from dialogue_kg.versions import index_for
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.versions import index_for
 
 from .crash_writer import SOURCE, statements
 

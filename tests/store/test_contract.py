@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
 
 from ..conftest import DATA, TEST_SOURCE
 from ..helpers.servers import oxigraph_server, virtuoso

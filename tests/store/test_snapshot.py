@@ -9,9 +9,9 @@ from dataclasses import replace
 
 import pytest
 
-from dialogue_kg import archive as archive_module
-from dialogue_kg.archive import Archive
-from dialogue_kg.store import snapshot
+from dialogue_kg.core import archive as archive_module
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.store import snapshot
 
 from ..conftest import DATA, TEST_SOURCE
 

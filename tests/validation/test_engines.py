@@ -13,10 +13,10 @@ import random
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import ontology_dir
-from dialogue_kg.validation import ENGINES, Validator, Violation
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.validation import ENGINES, Validator, Violation
 
 from ..helpers.listener import Listener
 

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.cli import main
 from dialogue_kg.config import Settings, ontology_dir
-from dialogue_kg.validation import ENGINES, ValidationError, Validator, ill_typed
-from dialogue_kg.validation.literals import ill_typed_values
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.validation import ENGINES, ValidationError, Validator, ill_typed
+from dialogue_kg.core.validation.literals import ill_typed_values
 
 from ..conftest import DATA
 

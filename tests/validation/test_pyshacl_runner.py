@@ -1,4 +1,5 @@
-"""The faster pySHACL call of dialogue_kg.validation.pyshacl_engine against pyshacl.validate."""
+"""The faster pySHACL call of dialogue_kg.core.validation.pyshacl_engine against
+pyshacl.validate."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pyshacl import validate
 from rdflib import Graph, URIRef
 
 from dialogue_kg.config import ontology_dir
-from dialogue_kg.validation import _violations, run_pyshacl
+from dialogue_kg.core.validation import _violations, run_pyshacl
 
 ROOT = Path(__file__).parents[2]
 MEETING = "https://w3id.org/dialogue-kg/id/meeting/test-broken-or"
@@ -62,7 +63,7 @@ def test_pyshacl_still_uses_the_parameter_list_the_shim_replaces() -> None:
     from pyshacl import shape
     from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS
 
-    from dialogue_kg.validation import _fast_parameter_lookup
+    from dialogue_kg.core.validation import _fast_parameter_lookup
 
     _fast_parameter_lookup()
     params, _ = shape.CONSTRAINT_PARAMS

@@ -66,7 +66,7 @@ def test_sparql_needs_exactly_one_query(client) -> None:
 
 
 def test_app_sees_writes_from_other_processes(client, settings) -> None:
-    from dialogue_kg.archive import Archive
+    from dialogue_kg.core.archive import Archive
 
     from ..conftest import DATA, TEST_SOURCE
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from dialogue_kg.accounts import Accounts
-from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.write.accounts import Accounts
 
 from ..conftest import DATA, TEST_SOURCE
 from ..helpers.live import serve_subprocess

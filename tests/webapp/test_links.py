@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
-from dialogue_kg.terms import LINK_SCHEMES, linkable
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.core.terms import LINK_SCHEMES, linkable
 from webapp import create_app
 
 from ..conftest import TEST_SOURCE

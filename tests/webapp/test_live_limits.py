@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dialogue_kg.archive import Archive
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
 
 from ..conftest import DATA, TEST_SOURCE
 from ..helpers.accounts import token_headers

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 import pyoxigraph as ox
 import pytest
 
-from dialogue_kg.archive import Archive
-from dialogue_kg.changeset import ChangeSet
 from dialogue_kg.config import Settings
-from dialogue_kg.editing import retract
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.changeset import ChangeSet
+from dialogue_kg.write.editing import retract
 from webapp import create_app
 
 from ..conftest import DATA, TEST_SOURCE
@@ -120,7 +120,7 @@ def test_a_memento_carries_its_datetime_and_links(web) -> None:
 
 
 def test_the_timemap_lists_every_revision_that_changed_the_resource(web, history) -> None:
-    from dialogue_kg.history import resource_history
+    from dialogue_kg.core.history import resource_history
 
     body = web.get("/timemap/id/person/ana")
     assert body.mimetype == "application/link-format"

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from dialogue_kg.archive import Archive
+from dialogue_kg.core.archive import Archive
 from webapp import create_app
 
 from ..conftest import DATA

@@ -196,7 +196,7 @@ def test_labels_with_html_are_stored_verbatim_and_shown_inert(archivist, small) 
 
 
 def test_every_recordable_class_has_a_working_form(archivist) -> None:
-    from dialogue_kg.recording.fields import class_key, recordable_classes
+    from dialogue_kg.write.recording.fields import class_key, recordable_classes
 
     for cls in recordable_classes():
         page = archivist.get(f"/record/{class_key(cls)}")
@@ -205,7 +205,7 @@ def test_every_recordable_class_has_a_working_form(archivist) -> None:
 
 
 def test_retracting_a_record_needs_a_source_and_keeps_its_history(archivist, small) -> None:
-    from dialogue_kg.history import resource_history
+    from dialogue_kg.core.history import resource_history
 
     first = ID + "meeting/first-round"
     path = f"/record/retract?iri={first}"

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from dialogue_kg.history import resource_history
+from dialogue_kg.core.history import resource_history
 from webapp import create_app
 
 from ..helpers.accounts import add_user

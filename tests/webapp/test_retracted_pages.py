@@ -4,8 +4,8 @@ held still answers 404."""
 
 from __future__ import annotations
 
-from dialogue_kg import editing
-from dialogue_kg.archive import Archive
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.write import editing
 
 from ..conftest import TEST_SOURCE
 

@@ -12,8 +12,8 @@ from dataclasses import replace
 import pytest
 from markupsafe import escape
 
-from dialogue_kg import queries
-from dialogue_kg.archive import Archive
+from dialogue_kg.core.archive import Archive
+from dialogue_kg.protocol import queries
 from webapp import create_app
 
 from ..conftest import DATA, TEST_SOURCE

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dialogue_kg.accounts import Accounts
+from dialogue_kg.write.accounts import Accounts
 
 from ..conftest import TEST_SOURCE
 from ..helpers.accounts import add_user, csrf_token, login, token_headers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue_kg.accounts import Accounts
+from dialogue_kg.write.accounts import Accounts
 
 from ..conftest import TEST_SOURCE
 from ..helpers.accounts import add_user, csrf_token, login, token_headers

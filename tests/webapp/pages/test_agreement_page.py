@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dialogue_kg.citation import FORMATS
+from dialogue_kg.read.citation import FORMATS
 
 ID = "https://w3id.org/dialogue-kg/id/"
 ALPHA = ID + "agreement/alpha"

@@ -1,0 +1,485 @@
+"""Query workers: SPARQL queries run in separate processes that can be stopped.
+
+pyoxigraph has no query timeout or cancellation, so a time limit cannot come from a flag. Each
+worker is a single-threaded process holding the archive, kept current by :meth:`Archive.refresh`
+before every query. A query that runs past the limit gets its worker killed (SIGKILL) and replaced;
+the other workers keep answering meanwhile.
+
+With the in-memory store the workers share the server's loaded store instead of each replaying
+the journal: at start the pool forks one *zygote* from the server (before it serves anything, so
+no other thread holds the store), and the zygote forks every worker, the replacements too, after
+catching up with the journal's newest records. The store's pages are shared copy-on-write, so
+memory does not multiply by the number of workers and a worker starts in milliseconds. (The
+on-disk and remote stores keep workers started afresh, each opening the store.)
+
+Each worker also caps its memory (``DKG_QUERY_MEMORY_MB``, as RLIMIT_DATA, set in the worker: a
+query that needs more is stopped and its worker replaced; a forked worker's cap counts on top of
+the archive it shares) and, unless the store is remote or SERVICE is allowed, gives up network
+access at start (a network namespace of its own, with no interface up): a second barrier behind
+:mod:`dialogue_kg.protocol.guard`, so that no query a worker runs can reach another host.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import logging
+import multiprocessing as mp
+import os
+import queue
+import resource
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing import reduction
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
+
+from dialogue_kg.config import Settings
+from dialogue_kg.core.store.base import QueryTimeout, StoreError
+from dialogue_kg.errors import DialogueKGError
+
+_log = logging.getLogger(__name__)
+
+if TYPE_CHECKING:
+    from dialogue_kg.core.archive import Archive
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A serialised query result."""
+
+    body: bytes
+    media_type: str
+
+
+class QueryFailed(DialogueKGError):
+    """The query was refused or failed; ``kind`` names why (syntax, refused, protocol, …)."""
+
+    def __init__(self, kind: str, message: str, status: int = 400) -> None:
+        super().__init__(message, status=status, kind=kind)
+
+
+def answer(
+    archive: Archive,
+    sparql: str,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    format_param: str | list[str] | None = None,
+    accept: str | None = None,
+    max_bytes: int = 64 * 1024 * 1024,
+    revision: int | None = None,
+) -> Answer:
+    """Run a query and serialise its result as asked (``format=`` or ``Accept``); with
+    ``revision``, on the archive as it stood then (from the history index)."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from dialogue_kg.protocol.guard import QueryRefused
+    from dialogue_kg.protocol.protocol import ProtocolError, choose_format
+    from dialogue_kg.protocol.results import is_graph_result, serialize
+
+    # pyoxigraph's result iterators may only be freed on the thread that made them. A failure
+    # is therefore raised outside the except clauses (no __context__ chain keeping the failed
+    # frames, and with them the iterator, alive until the cyclic GC runs on another thread).
+    failure: QueryFailed | None = None
+    result = None
+    try:
+        target = archive
+        if revision is not None:
+            from dialogue_kg.core.versions import Snapshot
+
+            target = Snapshot(archive, revision)
+        result = target.query(
+            sparql, default_graph=default_graphs or None, named_graphs=named_graphs or None
+        )
+        best = parse_accept_header(accept or "*/*", MIMEAccept).best_match
+        fmt = choose_format(is_graph_result(result), format_param, best)
+        body = serialize(result, fmt)
+    except ProtocolError as exc:
+        failure = QueryFailed("protocol", str(exc), exc.status)
+    except SyntaxError as exc:
+        failure = QueryFailed("syntax", f"query syntax error: {exc}", 400)
+    except QueryRefused as exc:
+        failure = QueryFailed("refused", str(exc), 403)
+    except MemoryError:
+        failure = QueryFailed(
+            "memory", "the query needed more memory than a query may use and was stopped", 503
+        )
+    except RuntimeError as exc:  # pyoxigraph's evaluation errors (unknown function, …)
+        failure = QueryFailed("evaluation", f"the query cannot be evaluated: {exc}", 400)
+    except (StoreError, OSError, ValueError) as exc:
+        failure = QueryFailed("failed", f"the query failed: {exc}", 500)
+    except Exception as exc:  # noqa: BLE001 - anything else is the server's fault: a 500
+        # Logged as text: a record holding exc_info would keep the failed frames alive.
+        _log.error("query failed unexpectedly: %s", traceback.format_exc())
+        failure = QueryFailed("failed", f"the query failed: {type(exc).__name__}: {exc}", 500)
+    finally:
+        result = None
+    if failure is not None:
+        raise failure
+    if len(body) > max_bytes:
+        raise QueryFailed(
+            "too-large",
+            f"the result is larger than the limit of {max_bytes} bytes; narrow the query or add "
+            "LIMIT",
+            413,
+        )
+    return Answer(body, fmt.media_type)
+
+
+# A forked worker holding more of its own memory (MiB) is replaced after its query; that figure
+# is read after every RETIRE_CHECK_S seconds of queries.
+RETIRE_PRIVATE_MB = 128
+RETIRE_CHECK_S = 0.05
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
+
+
+def isolate_network() -> str | None:
+    """Move this process into a network namespace of its own (no interface up: it can reach no
+    host, not even the loopback). None on success, else why it could not (Linux only; as
+    non-root a user namespace is made too)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        unshare = libc.unshare
+    except (OSError, AttributeError) as exc:
+        return f"unshare() is not available: {exc}"
+    reasons = []
+    flags = [_CLONE_NEWNET] if os.geteuid() == 0 else []
+    for flag in [*flags, _CLONE_NEWUSER | _CLONE_NEWNET]:
+        if unshare(flag) == 0:
+            return None
+        reasons.append(os.strerror(ctypes.get_errno()))
+    return "unshare(CLONE_NEWNET) was refused: " + "; ".join(reasons)
+
+
+def cap_memory(megabytes: int, base: int = 0) -> None:
+    """Cap this process's data segment (heap and anonymous mappings) at ``base`` bytes plus
+    ``megabytes`` MiB."""
+    if megabytes > 0:
+        limit = base + megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
+def private_memory() -> int:
+    """Bytes of memory this process has written since it was forked (Private_Dirty)."""
+    with open("/proc/self/smaps_rollup", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("Private_Dirty:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def data_size() -> int:
+    """Bytes of this process's data segment now (VmData, what RLIMIT_DATA counts)."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def needs_network(settings: Settings) -> bool:
+    """A remote store is reached over the network, and SERVICE, when allowed, fetches."""
+    return settings.store == "remote" or settings.allow_service
+
+
+def _worker_main(settings: Settings, conn: Connection) -> None:
+    """Body of a worker started afresh: open the archive, then answer queries."""
+    from dialogue_kg.core.archive import Archive
+
+    isolation = None if needs_network(settings) else isolate_network()
+    cap_memory(settings.query_memory_mb)
+    archive = Archive.open(settings, initialise=False)
+    conn.send(("ready", (archive.revision, isolation)))
+    _answer_queries(archive, conn)
+
+
+def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) -> None:
+    """Answer (query, options) messages until the pipe closes. A forked worker asks to be
+    retired once it holds more than RETIRE_PRIVATE_MB of its own memory: reading the in-memory
+    store writes to the pages read (a full scan copies most of the store into the worker), and a
+    fresh fork shares them again. Reading that figure costs about 2 ms at 1M quads, so it is
+    read only once queries have run for RETIRE_CHECK_S since it was last read (copying that
+    much memory takes longer than that)."""
+    busy = 0.0
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        started = time.perf_counter()
+        archive.refresh()
+        try:
+            result = answer(archive, *message)
+        except QueryFailed as exc:
+            conn.send(("error", (exc.kind, str(exc), exc.status)))
+            if exc.kind == "memory":
+                return  # a worker that ran out of memory is replaced
+        else:
+            retire = False
+            busy += time.perf_counter() - started
+            if forked and busy >= RETIRE_CHECK_S:
+                busy = 0.0
+                retire = private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
+            conn.send(("ok", (result.body, result.media_type, retire)))
+
+
+def _zygote_main(settings: Settings, store: object, journal: object, conn: Connection) -> None:
+    """Body of the process the workers are forked from. It holds the server's store (shared
+    copy-on-write) and, for each request, catches up with the journal and forks a worker that
+    answers on the pipe end it was handed."""
+    from dialogue_kg.core.archive import Archive
+
+    # Keep only the standard streams and this pipe: a descriptor inherited from the server (its
+    # end of this pipe, other workers' pipes) held open here would hide the server's exit.
+    mine = conn.fileno()
+    os.closerange(3, mine)
+    os.closerange(mine + 1, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    # The server's store and journal (its records shared too, not read again); a new Archive
+    # object, so that the server's history index connection is never used on this side.
+    archive = Archive(settings, store, journal)  # type: ignore[arg-type]
+    while True:
+        try:
+            conn.recv()
+            fd = reduction.recv_handle(conn)
+        except EOFError:
+            return
+        try:
+            archive.refresh()
+        except Exception as exc:  # noqa: BLE001 - reported to the pool, which logs it
+            os.close(fd)
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+            continue
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                conn.close()
+                _forked_worker(settings, archive, Connection(fd))
+            except BaseException:  # noqa: BLE001 - a worker's end is reported by its pipe
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(fd)
+        conn.send(("forked", pid))
+
+
+def _forked_worker(settings: Settings, archive: Archive, conn: Connection) -> None:
+    """Body of a worker forked from the zygote: isolate, cap memory, answer queries."""
+    isolation = None if needs_network(settings) else isolate_network()
+    cap_memory(settings.query_memory_mb, base=data_size())
+    conn.send(("ready", (archive.revision, isolation)))
+    _answer_queries(archive, conn, forked=True)
+
+
+class _Zygote:
+    """The parent's handle on the zygote process."""
+
+    def __init__(self, archive: Archive) -> None:
+        ctx = mp.get_context("fork")
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(
+            target=_zygote_main,
+            args=(archive.settings, archive.store, archive.journal, child),
+            daemon=True,
+        )
+        self.process.start()
+        child.close()
+        self._lock = threading.Lock()
+
+    def fork(self) -> tuple[Connection, int]:
+        """A new worker: the parent's end of its pipe and its process id."""
+        ours, theirs = mp.Pipe()
+        try:
+            with self._lock:
+                self.conn.send("fork")
+                reduction.send_handle(self.conn, theirs.fileno(), self.process.pid)
+                status, value = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            ours.close()
+            raise StoreError(f"the query workers' parent process stopped: {exc}") from None
+        finally:
+            theirs.close()
+        if status != "forked":
+            ours.close()
+            raise StoreError(f"a query worker could not be started: {value}")
+        return ours, value
+
+    def close(self) -> None:
+        """Stop the zygote (the workers it forked are stopped by the pool)."""
+        self.conn.close()
+        self.process.kill()
+        self.process.join(10)
+
+
+def shares_store(archive: Archive | None) -> bool:
+    """True when workers can be forked from ``archive``: its store is Oxigraph in memory."""
+    from dialogue_kg.core.store.oxigraph import OxigraphStore
+
+    return (
+        archive is not None
+        and isinstance(archive.store, OxigraphStore)
+        and archive.store.path is None
+        and "fork" in mp.get_all_start_methods()
+    )
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe: forked from the zygote when there
+    is one, else started afresh."""
+
+    def __init__(self, settings: Settings, wait: bool = True, zygote: _Zygote | None = None):
+        self.isolation: str | None = None
+        self.process: mp.process.BaseProcess | None = None
+        self.pidfd: int | None = None
+        if zygote is not None:
+            self.conn, pid = zygote.fork()
+            try:
+                self.pidfd = os.pidfd_open(pid)
+            except OSError:
+                self.pidfd = None  # already gone: its pipe says so
+        else:
+            ctx = mp.get_context("spawn")
+            self.conn, child = ctx.Pipe()
+            self.process = ctx.Process(target=_worker_main, args=(settings, child), daemon=True)
+            self.process.start()
+            child.close()
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self) -> None:
+        """Block until the worker can answer."""
+        try:
+            status, (_, self.isolation) = self.conn.recv()
+        except EOFError:
+            status = "died"
+        if status != "ready":
+            self.kill()
+            raise StoreError(
+                "a query worker failed to start (is DKG_QUERY_MEMORY_MB large enough to hold "
+                "the archive?)"
+            )
+        if self.isolation is not None:
+            _log.warning("query worker keeps network access: %s", self.isolation)
+
+    def kill(self) -> None:
+        """Stop the process at once (and reap it, if it is this process's child)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.join(10)
+        elif self.pidfd is not None:
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            os.close(self.pidfd)
+            self.pidfd = None
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of query workers with a per-query time limit. Given the ``archive`` the
+    server holds (in memory), the workers are forked from it and share its store; else each
+    opens the archive itself."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        size: int,
+        timeout: float,
+        max_bytes: int,
+        archive: Archive | None = None,
+    ) -> None:
+        self.settings, self.size = settings, size
+        self.timeout, self.max_bytes = timeout, max_bytes
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._zygote = _Zygote(archive) if size and shares_store(archive) else None
+        # Started together (workers that open the archive themselves replay it in parallel).
+        starting = [_Worker(settings, wait=False, zygote=self._zygote) for _ in range(size)]
+        for worker in starting:
+            worker.wait_ready()
+            self._idle.put(worker)
+        # None when the workers run without network access (or need it); else why they cannot.
+        self.isolation = starting[0].isolation if starting else None
+
+    def run(
+        self,
+        sparql: str,
+        *,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        format_param: str | list[str] | None = None,
+        accept: str | None = None,
+        revision: int | None = None,
+    ) -> Answer:
+        """Answer a query (on the state at ``revision``, if given) within the time limit;
+        QueryTimeout or QueryFailed otherwise."""
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"every query worker stayed busy for {self.timeout:g} s; try again later"
+            ) from None
+        try:
+            worker.conn.send(
+                (
+                    sparql,
+                    default_graphs,
+                    named_graphs,
+                    format_param,
+                    accept,
+                    self.max_bytes,
+                    revision,
+                )
+            )
+            if not worker.conn.poll(self.timeout):
+                worker.kill()
+                worker = None  # replaced below
+                raise QueryTimeout(
+                    f"the query ran longer than the limit of {self.timeout:g} s and was stopped"
+                )
+            try:
+                status, payload = worker.conn.recv()
+            except EOFError:
+                worker.kill()
+                worker = None
+                raise QueryFailed(
+                    "memory",
+                    "the query worker stopped, most likely because the query needed more than "
+                    f"the {self.settings.query_memory_mb} MiB a query may use; narrow the query",
+                    503,
+                ) from None
+            if (status == "error" and payload[0] == "memory") or (status == "ok" and payload[2]):
+                worker.kill()  # out of memory, or asks to be retired: replaced by a fresh one
+                worker = None
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+            elif not self._closed:
+                threading.Thread(target=self._replace, daemon=True).start()
+        if status == "error":
+            kind, message, code = payload
+            raise QueryFailed(kind, message, code)
+        body, media_type, _ = payload
+        return Answer(body, media_type)
+
+    def _replace(self) -> None:
+        try:
+            self._idle.put(_Worker(self.settings, zygote=self._zygote))
+        except StoreError as exc:
+            _log.error("a query worker could not be replaced: %s", exc)
+
+    def close(self) -> None:
+        """Stop every idle worker, and the zygote."""
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break
+        if self._zygote is not None:
+            self._zygote.close()
