@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast lint format bench clean translations
+.PHONY: run test system-deps test-fast lint format bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed  ## serve the archive on http://127.0.0.1:5000
 	$(BIN)/dialogue-kg serve
 
-test: $(VENV)/.installed  ## the whole test suite
+system-deps:  ## chromium and virtuoso-t: installed as root with apt-get, else one line saying how
+	@./scripts/system-deps
+
+test: system-deps $(VENV)/.installed  ## the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed  ## skip slow, server and browser tests
