@@ -65,6 +65,10 @@ def test_deep_sparql_is_refused_quickly(text: str) -> None:
         "SELECT * WHERE { BIND(1" + "+1" * DEEP + " AS ?x) }",
         "SELECT * WHERE { ?a <urn:p>" + "/<urn:p>" * DEEP + " ?b }",
         "SELECT * WHERE { ?a " + "^<urn:p>/" * DEEP + "<urn:p> ?b }",
+        # Written without spaces: prefixed names in a path, and arithmetic.
+        "PREFIX ex: <urn:ex:> SELECT * WHERE { ?a ex:p" + "/ex:p" * DEEP + " ?b }",
+        "PREFIX ex: <urn:ex:> SELECT * WHERE { ?a ex:p" + "|ex:p" * DEEP + " ?b }",
+        "SELECT (1" + "-1" * DEEP + " AS ?x) WHERE {}",
     ],
 )
 def test_long_operator_chains_are_refused_quickly(text: str) -> None:

@@ -42,6 +42,9 @@ _CHAIN = re.compile(
     re.IGNORECASE,
 )
 CHAIN_PER_DEPTH = 5
+# The same operators written without spaces (``ex:a/ex:b/…``, ``1-1-1…``): counted per token, so
+# the slashes and hyphens of names and IRIs (a handful each) never add up across a large update.
+_TIGHT = re.compile(r"[/|^-]")
 
 
 class ShapeError(DialogueKGError, ValueError):
@@ -115,8 +118,10 @@ def scan_sparql(
         if not may_fetch and _FETCH_WORD.search(text, pos, end):
             may_fetch = True
         if chains:
-            chained += sum(m.group().strip() != "^^" for m in _CHAIN.finditer(text[pos:end]))
-            if chained > max_chain:
+            segment = text[pos:end]
+            chained += sum(m.group().strip() != "^^" for m in _CHAIN.finditer(segment))
+            tight = max((len(_TIGHT.findall(token)) for token in segment.split()), default=0)
+            if chained > max_chain or tight > max_chain:
                 raise _too_long(what, max_chain)
         if found is None:
             continue
