@@ -680,27 +680,6 @@ def open_for_history(settings: Settings) -> Archive:
     return Archive(settings, Store(Minter(settings.base_iri)), journal)
 
 
-def open_from_index(settings: Settings) -> Archive:
-    """The archive of ``settings`` with its in-memory store loaded from the history index's state
-    at the journal's head instead of a replay of the journal, so that a command on an unchanged
-    data directory costs a load, not a replay (the index first takes in whatever the journal
-    gained since it was last used). The store holds the quads a replay would; a directory
-    without a journal is initialised as :meth:`Archive.open` does."""
-    from dialogue_kg.core.archive import Archive
-    from dialogue_kg.core.validation import check_engine
-
-    check_engine(settings.shacl_engine)
-    journal = Journal(settings.data_path).open()
-    if journal.revision == 0:
-        return Archive.open(settings)
-    minter = Minter(settings.base_iri)
-    archive = Archive(settings, OxigraphStore(minter), journal)
-    data = index_for(archive).quads_at(journal.revision)
-    archive.store.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)  # type: ignore[attr-defined]
-    archive.refresh()  # level with anything written meanwhile
-    return archive
-
-
 _INDEXES: weakref.WeakKeyDictionary[Archive, tuple[int, HistoryIndex]] = weakref.WeakKeyDictionary()
 _INDEXES_LOCK = threading.Lock()
 
