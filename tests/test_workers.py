@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from dialogue_kg.core.store.base import QueryTimeout
-from dialogue_kg.protocol.workers import QueryFailed, QueryPool, answer
+from dialogue_kg.protocol.workers import QueryFailed, QueryPool, QueryRequest, answer
 
 from .helpers.listener import Listener
 
@@ -32,7 +32,7 @@ def test_a_failed_query_leaves_nothing_for_another_thread_to_free(small, query, 
 
     def run() -> None:
         try:
-            answer(small, query, format_param=fmt)
+            answer(small, QueryRequest(query, formats=(fmt,) if fmt else ()))
         except QueryFailed as exc:
             failures.append(exc)
 
@@ -97,9 +97,9 @@ def test_a_query_over_the_memory_cap_is_stopped_and_its_worker_replaced(small) -
         # The workers run without network access, or say why they cannot.
         assert pool.isolation is None or pool.isolation.startswith("unshare")
         with pytest.raises(QueryFailed, match="more than the 300 MiB") as failed:
-            pool.run(HUNGRY)
+            pool.run(QueryRequest(HUNGRY))
         assert failed.value.status == 503
-        assert pool.run("ASK {}").body == b'{"head":{},"boolean":true}'
+        assert pool.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
     finally:
         pool.close()
 
@@ -115,8 +115,8 @@ def test_workers_forked_from_the_servers_store(small) -> None:
         assert pool._zygote is not None
         assert pool.isolation is None or pool.isolation.startswith("unshare")
         with pytest.raises(QueryFailed, match="more than the 300 MiB"):
-            pool.run(HUNGRY)
-        assert pool.run("ASK {}").body == b'{"head":{},"boolean":true}'
+            pool.run(QueryRequest(HUNGRY))
+        assert pool.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
     finally:
         pool.close()
     assert not pool._zygote.process.is_alive()
@@ -124,7 +124,7 @@ def test_workers_forked_from_the_servers_store(small) -> None:
     pool = QueryPool(small.settings, 1, timeout=3, max_bytes=1 << 20, archive=small)
     try:
         count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        before = pool.run(count, format_param="csv").body
+        before = pool.run(QueryRequest(count, formats=("csv",))).body
         small.load(
             b"<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> 'new' .",
             agent="t",
@@ -133,10 +133,17 @@ def test_workers_forked_from_the_servers_store(small) -> None:
             sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
         )
         with pytest.raises(QueryTimeout, match="limit of 3 s"):
-            pool.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
-        after = pool.run(count, format_param="csv").body
+            pool.run(
+                QueryRequest(
+                    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+                )
+            )
+        after = pool.run(QueryRequest(count, formats=("csv",))).body
         assert int(after.split()[1]) > int(before.split()[1])
-        assert pool.run(count, format_param="csv", revision=small.revision - 1).body == before
+        assert (
+            pool.run(QueryRequest(count, formats=("csv",), revision=small.revision - 1)).body
+            == before
+        )
     finally:
         pool.close()
 
@@ -145,11 +152,11 @@ SERVER = """
 import sys
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.config import Settings
-from dialogue_kg.protocol.workers import QueryPool
+from dialogue_kg.protocol.workers import QueryPool, QueryRequest
 settings = Settings.from_env({}, data_dir=sys.argv[1], graph_data_dir=sys.argv[2], query_workers=0)
 archive = Archive.open(settings)
 pools = [QueryPool(settings, 2, 10, 1 << 20, archive=archive) for _ in range(2)]
-print(pools[1].run("ASK {}").body.decode(), flush=True)
+print(pools[1].run(QueryRequest("ASK {}")).body.decode(), flush=True)
 sys.stdin.read()
 """
 
@@ -213,10 +220,29 @@ def test_a_forked_worker_holding_much_of_its_own_memory_is_replaced(small, monke
         try:
             first = pool._idle.queue[0]
             for _ in range(3):
-                assert pool.run("ASK { ?s ?p ?o }").body == b'{"head":{},"boolean":true}'
+                assert (
+                    pool.run(QueryRequest("ASK { ?s ?p ?o }")).body == b'{"head":{},"boolean":true}'
+                )
             deadline = time.monotonic() + 30
             while not pool._idle.qsize() and time.monotonic() < deadline:
                 time.sleep(0.05)
             assert (pool._idle.queue[0] is not first) is replaced
         finally:
             pool.close()
+
+
+def test_worker_messages_are_typed_and_survive_the_pipe() -> None:
+    """A request, an answer and a failure cross a process pipe as the dataclasses they are."""
+    import multiprocessing as mp
+
+    from dialogue_kg.protocol.workers import Answer, QueryError
+
+    sent = [
+        QueryRequest("ASK {}", ("urn:g",), (), ("csv",), ("text/csv",), 10, 3),
+        Answer(b"x", "text/csv", retire=True),
+        QueryError("syntax", "bad", 400),
+    ]
+    ours, theirs = mp.Pipe()
+    for message in sent:
+        theirs.send(message)
+    assert [ours.recv() for _ in sent] == sent

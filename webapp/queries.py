@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     render_template,
     request,
@@ -15,21 +14,22 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from dialogue_kg.addresses import names_like, page_prefixes, resolve
+from dialogue_kg.addresses import page_prefixes, resolve
 from dialogue_kg.core.store.base import QueryTimeout
 from dialogue_kg.protocol import queries
 from dialogue_kg.protocol.formats import RDF_FORMATS, RESULT_FORMATS
 from dialogue_kg.protocol.result_table import from_sparql_json
-from dialogue_kg.protocol.workers import Answer, QueryFailed, answer
-from dialogue_kg.read.labels import LANGUAGES
+from dialogue_kg.protocol.workers import QueryFailed, QueryRequest
+from dialogue_kg.read.labels import LANGUAGES, names_like
 
 from . import get_archive, wants_json
 from .i18n import current_language
+from .sparql import run_query
 
 bp = Blueprint("queries", __name__)
 
 # What a page asks for when it shows a result to a person: a table for SELECT/ASK, Turtle otherwise.
-_FOR_PEOPLE = "application/sparql-results+json, text/turtle;q=0.9"
+_FOR_PEOPLE = ("application/sparql-results+json", "text/turtle")
 _RESERVED = {"format", "lang", "saved"}
 
 
@@ -59,21 +59,6 @@ def _choices(saved: queries.SavedQuery) -> dict[str, list[str]]:
     return {
         p.name: names_like(archive, p.default_value, lang) for p in saved.parameters if p.is_iri
     }
-
-
-def _run(text: str, format_param: str | None, accept: str | None) -> Answer:
-    """Run a query the way /sparql does: in a query worker when there are any."""
-    pool = current_app.extensions.get("query_pool")
-    if pool is not None:
-        return pool.run(text, format_param=format_param, accept=accept)
-    archive = get_archive()
-    return answer(
-        archive,
-        text,
-        format_param=format_param,
-        accept=accept,
-        max_bytes=archive.settings.max_result_bytes,
-    )
 
 
 def _entry(saved: queries.SavedQuery) -> dict[str, object]:
@@ -124,7 +109,14 @@ def show(name: str):  # noqa: ANN201
             return Response(f"{exc}\n", 400, mimetype="text/plain")
         return render_template("queries/show.html", saved=saved, values=values, error=str(exc)), 400
     try:
-        found = _run(text, fmt, None if fmt else _FOR_PEOPLE)
+        found = run_query(
+            QueryRequest(
+                text,
+                formats=(fmt,) if fmt else (),
+                accepted=() if fmt else _FOR_PEOPLE,
+                max_bytes=get_archive().settings.max_result_bytes,
+            )
+        )
     except (QueryFailed, QueryTimeout) as exc:
         if fmt:
             return Response(f"{exc}\n", exc.status, mimetype="text/plain")

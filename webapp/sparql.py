@@ -17,10 +17,11 @@ from dialogue_kg.protocol.protocol import (
     ProtocolError,
     candidates,
     choose_format,
+    media_types,
     read_request,
     service_description,
 )
-from dialogue_kg.protocol.workers import answer
+from dialogue_kg.protocol.workers import Answer, QueryRequest, answer
 from dialogue_kg.write.update import run_update
 
 from . import get_archive
@@ -103,6 +104,25 @@ def _check_shape(text: str, settings: Settings, what: str) -> None:
         raise ProtocolError(400, str(exc)) from None
 
 
+def accepted_types() -> tuple[str, ...]:
+    """The result media types this request's ``Accept`` takes, best first (equal preferences in
+    the format table's order). Content negotiation happens here, once: the core picks the first
+    of these that fits the result."""
+    accept, left, ranked = request.accept_mimetypes, media_types(), []
+    while (best := accept.best_match(left)) is not None:
+        ranked.append(best)
+        left.remove(best)
+    return tuple(ranked)
+
+
+def run_query(query: QueryRequest) -> Answer:
+    """Answer a query in a query worker when there are any, else in this process."""
+    pool = current_app.extensions.get("query_pool")
+    if pool is not None:
+        return pool.run(query)
+    return answer(get_archive(), query)
+
+
 def _wants_page() -> bool:
     """True when the client prefers HTML to every RDF format (a browser following the menu's
     link); tools that send ``*/*`` or an RDF type get the service description."""
@@ -130,19 +150,19 @@ def sparql() -> Response:
     if req.query is None:
         if request.method == "GET" and _wants_page():
             return _page()
-        fmt = choose_format(
-            True, request.args.getlist("format"), request.accept_mimetypes.best_match
-        )
+        fmt = choose_format(True, request.args.getlist("format"), accepted_types())
         body = service_description(request.base_url, fmt if fmt.rdf else None)
         return Response(body, 200, mimetype=fmt.media_type)
-    options = {
-        "default_graphs": req.default_graphs,
-        "named_graphs": req.named_graphs,
-        "format_param": request.values.getlist("format"),
-        "accept": request.headers.get("Accept"),
-    }
     settings = get_archive().settings
-    revision = _revision(request.values.get("revision"))
+    query = QueryRequest(
+        req.query,
+        default_graphs=tuple(req.default_graphs),
+        named_graphs=tuple(req.named_graphs),
+        formats=tuple(request.values.getlist("format")),
+        accepted=accepted_types(),
+        max_bytes=settings.max_result_bytes,
+        revision=_revision(request.values.get("revision")),
+    )
     with _client_slots(settings).slot(request.remote_addr or "") as free:
         if not free:
             response = _text(
@@ -156,17 +176,7 @@ def sparql() -> Response:
         _check_shape(req.query, settings, "the query")
         # A past revision's state comes from the history index, built in the worker that
         # answers: the same time limit, memory cap and network barrier as any query.
-        pool = current_app.extensions.get("query_pool")
-        if pool is not None:
-            found = pool.run(req.query, revision=revision, **options)
-        else:
-            found = answer(
-                get_archive(),
-                req.query,
-                max_bytes=settings.max_result_bytes,
-                revision=revision,
-                **options,
-            )
+        found = run_query(query)
     return Response(found.body, 200, mimetype=found.media_type)
 
 

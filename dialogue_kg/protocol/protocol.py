@@ -26,7 +26,7 @@ class ProtocolError(DialogueKGError, ValueError):
 
 
 @dataclass
-class QueryRequest:
+class ProtocolRequest:
     """What a SPARQL protocol request asks for."""
 
     query: str | None = None
@@ -41,13 +41,13 @@ def read_request(
     args: Callable[[str], list[str]],
     form: Callable[[str], list[str]],
     body: bytes,
-) -> QueryRequest:
+) -> ProtocolRequest:
     """The operation a request carries; ProtocolError for anything the protocol forbids.
 
     ``args``/``form`` give every value of a URL/form parameter; ``body`` is the raw request body.
     """
     mime = (content_type or "").split(";")[0].strip().lower()
-    req = QueryRequest(
+    req = ProtocolRequest(
         default_graphs=args("default-graph-uri"), named_graphs=args("named-graph-uri")
     )
     if method == "GET":
@@ -85,7 +85,7 @@ def read_request(
     )
 
 
-def _checked_graphs(req: QueryRequest) -> QueryRequest:
+def _checked_graphs(req: ProtocolRequest) -> ProtocolRequest:
     """The request, once every ``default-graph-uri`` and ``named-graph-uri`` is an absolute IRI
     (checked by Oxigraph's IRI parser, the one the query engine uses)."""
     for name, values in (
@@ -116,18 +116,17 @@ def candidates(graph_result: bool) -> list[Format]:
 
 
 def choose_format(
-    graph_result: bool,
-    format_param: str | Sequence[str] | None,
-    best_match: Callable[[Sequence[str]], str | None],
+    graph_result: bool, formats: Sequence[str], accepted: Sequence[str] = ()
 ) -> Format:
-    """The format asked for by ``format=`` (name or media type), else by ``Accept``.
+    """The format asked for by ``formats`` (``format=`` values, names or media types), else the
+    first of ``accepted`` (media types the client takes, best first, as the web edge read them
+    from ``Accept``) that fits the result; else the result's default format.
 
     ``format`` may be given several times (SPARQLWrapper sends ``format=json-ld&format=
     application/ld+json``); the first value that names a fitting format wins.
     """
     allowed = candidates(graph_result)
-    wanted = [format_param] if isinstance(format_param, str) else list(format_param or [])
-    wanted = [w.strip().lower() for w in wanted if w and w.strip()]
+    wanted = [w.strip().lower() for w in formats if w and w.strip()]
     for value in wanted:
         for f in allowed:
             if value in (f.name, f.media_type, *f.aliases):
@@ -136,10 +135,20 @@ def choose_format(
         kind = "CONSTRUCT/DESCRIBE" if graph_result else "SELECT/ASK"
         names = ", ".join(f.name for f in allowed)
         raise ProtocolError(406, f"format {wanted[0]!r} does not fit a {kind} result; use {names}")
-    media = [f.media_type for f in allowed]
-    media += [a for f in allowed for a in f.aliases if "/" in a and a not in media]
-    best = best_match(media)
-    return next((f for f in allowed if best in (f.media_type, *f.aliases)), allowed[0])
+    for media in accepted:
+        for f in allowed:
+            if media in (f.media_type, *f.aliases):
+                return f
+    return allowed[0]
+
+
+def media_types() -> list[str]:
+    """Every media type a query result can be written in, primary types first, in the table's
+    order; a type two formats share comes last (where each result kind's list has it)."""
+    table = (*RESULT_FORMATS, *RDF_FORMATS)
+    aliases = [a for f in table for a in f.aliases if "/" in a]
+    last = list(dict.fromkeys(reversed(aliases)))[::-1]
+    return [f.media_type for f in table] + last
 
 
 def service_description(endpoint: str, fmt: Format | None = None) -> bytes:

@@ -32,7 +32,7 @@ import signal
 import threading
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import reduction
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
@@ -48,11 +48,46 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class QueryRequest:
+    """One query as a worker receives it. The web edge negotiates: ``formats`` holds the
+    ``format=`` values (names or media types; the first that fits the result wins, none fitting
+    is a 406) and ``accepted`` the media types the client takes, best first (the first that fits
+    wins, else the result's default format)."""
+
+    sparql: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()
+    max_bytes: int = 64 * 1024 * 1024
+    revision: int | None = None
+
+
+@dataclass(frozen=True)
 class Answer:
-    """A serialised query result."""
+    """A serialised query result; ``retire`` asks the pool to replace the worker that sent it."""
 
     body: bytes
     media_type: str
+    retire: bool = False
+
+
+@dataclass(frozen=True)
+class QueryError:
+    """A worker's reply when the query failed: the fields of :class:`QueryFailed`."""
+
+    kind: str
+    message: str
+    status: int
+
+
+@dataclass(frozen=True)
+class Ready:
+    """A worker's first message: the revision it holds, and why it keeps network access (None
+    when it has none)."""
+
+    revision: int
+    isolation: str | None
 
 
 class QueryFailed(DialogueKGError):
@@ -62,21 +97,9 @@ class QueryFailed(DialogueKGError):
         super().__init__(message, status=status, kind=kind)
 
 
-def answer(
-    archive: Archive,
-    sparql: str,
-    default_graphs: list[str] | None = None,
-    named_graphs: list[str] | None = None,
-    format_param: str | list[str] | None = None,
-    accept: str | None = None,
-    max_bytes: int = 64 * 1024 * 1024,
-    revision: int | None = None,
-) -> Answer:
-    """Run a query and serialise its result as asked (``format=`` or ``Accept``); with
+def answer(archive: Archive, request: QueryRequest) -> Answer:
+    """Run a query and serialise its result in the first format asked for that fits; with a
     ``revision``, on the archive as it stood then (from the history index)."""
-    from werkzeug.datastructures import MIMEAccept
-    from werkzeug.http import parse_accept_header
-
     from dialogue_kg.protocol.guard import QueryRefused
     from dialogue_kg.protocol.protocol import ProtocolError, choose_format
     from dialogue_kg.protocol.results import is_graph_result, serialize
@@ -88,15 +111,16 @@ def answer(
     result = None
     try:
         target = archive
-        if revision is not None:
+        if request.revision is not None:
             from dialogue_kg.core.versions import Snapshot
 
-            target = Snapshot(archive, revision)
+            target = Snapshot(archive, request.revision)
         result = target.query(
-            sparql, default_graph=default_graphs or None, named_graphs=named_graphs or None
+            request.sparql,
+            default_graph=list(request.default_graphs) or None,
+            named_graphs=list(request.named_graphs) or None,
         )
-        best = parse_accept_header(accept or "*/*", MIMEAccept).best_match
-        fmt = choose_format(is_graph_result(result), format_param, best)
+        fmt = choose_format(is_graph_result(result), request.formats, request.accepted)
         body = serialize(result, fmt)
     except ProtocolError as exc:
         failure = QueryFailed("protocol", str(exc), exc.status)
@@ -120,11 +144,11 @@ def answer(
         result = None
     if failure is not None:
         raise failure
-    if len(body) > max_bytes:
+    if len(body) > request.max_bytes:
         raise QueryFailed(
             "too-large",
-            f"the result is larger than the limit of {max_bytes} bytes; narrow the query or add "
-            "LIMIT",
+            f"the result is larger than the limit of {request.max_bytes} bytes; narrow the query "
+            "or add LIMIT",
             413,
         )
     return Answer(body, fmt.media_type)
@@ -194,12 +218,12 @@ def _worker_main(settings: Settings, conn: Connection) -> None:
     isolation = None if needs_network(settings) else isolate_network()
     cap_memory(settings.query_memory_mb)
     archive = Archive.open(settings, initialise=False)
-    conn.send(("ready", (archive.revision, isolation)))
+    conn.send(Ready(archive.revision, isolation))
     _answer_queries(archive, conn)
 
 
 def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) -> None:
-    """Answer (query, options) messages until the pipe closes. A forked worker asks to be
+    """Answer :class:`QueryRequest` messages until the pipe closes. A forked worker asks to be
     retired once it holds more than RETIRE_PRIVATE_MB of its own memory: reading the in-memory
     store writes to the pages read (a full scan copies most of the store into the worker), and a
     fresh fork shares them again. Reading that figure costs about 2 ms at 1M quads, so it is
@@ -208,15 +232,15 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
     busy = 0.0
     while True:
         try:
-            message = conn.recv()
+            request = conn.recv()
         except EOFError:
             return
         started = time.perf_counter()
         archive.refresh()
         try:
-            result = answer(archive, *message)
+            result = answer(archive, request)
         except QueryFailed as exc:
-            conn.send(("error", (exc.kind, str(exc), exc.status)))
+            conn.send(QueryError(exc.kind, str(exc), exc.status))
             if exc.kind == "memory":
                 return  # a worker that ran out of memory is replaced
         else:
@@ -225,7 +249,7 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
             if forked and busy >= RETIRE_CHECK_S:
                 busy = 0.0
                 retire = private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
-            conn.send(("ok", (result.body, result.media_type, retire)))
+            conn.send(replace(result, retire=retire))
 
 
 def _zygote_main(settings: Settings, store: object, journal: object, conn: Connection) -> None:
@@ -273,7 +297,7 @@ def _forked_worker(settings: Settings, archive: Archive, conn: Connection) -> No
     """Body of a worker forked from the zygote: isolate, cap memory, answer queries."""
     isolation = None if needs_network(settings) else isolate_network()
     cap_memory(settings.query_memory_mb, base=data_size())
-    conn.send(("ready", (archive.revision, isolation)))
+    conn.send(Ready(archive.revision, isolation))
     _answer_queries(archive, conn, forked=True)
 
 
@@ -355,15 +379,16 @@ class _Worker:
     def wait_ready(self) -> None:
         """Block until the worker can answer."""
         try:
-            status, (_, self.isolation) = self.conn.recv()
+            message = self.conn.recv()
         except EOFError:
-            status = "died"
-        if status != "ready":
+            message = None
+        if not isinstance(message, Ready):
             self.kill()
             raise StoreError(
                 "a query worker failed to start (is DKG_QUERY_MEMORY_MB large enough to hold "
                 "the archive?)"
             )
+        self.isolation = message.isolation
         if self.isolation is not None:
             _log.warning("query worker keeps network access: %s", self.isolation)
 
@@ -406,18 +431,9 @@ class QueryPool:
         # None when the workers run without network access (or need it); else why they cannot.
         self.isolation = starting[0].isolation if starting else None
 
-    def run(
-        self,
-        sparql: str,
-        *,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        format_param: str | list[str] | None = None,
-        accept: str | None = None,
-        revision: int | None = None,
-    ) -> Answer:
-        """Answer a query (on the state at ``revision``, if given) within the time limit;
-        QueryTimeout or QueryFailed otherwise."""
+    def run(self, request: QueryRequest) -> Answer:
+        """Answer a query (on the state at its ``revision``, if given) within the time limit
+        and the pool's result size limit; QueryTimeout or QueryFailed otherwise."""
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -425,17 +441,7 @@ class QueryPool:
                 f"every query worker stayed busy for {self.timeout:g} s; try again later"
             ) from None
         try:
-            worker.conn.send(
-                (
-                    sparql,
-                    default_graphs,
-                    named_graphs,
-                    format_param,
-                    accept,
-                    self.max_bytes,
-                    revision,
-                )
-            )
+            worker.conn.send(replace(request, max_bytes=self.max_bytes))
             if not worker.conn.poll(self.timeout):
                 worker.kill()
                 worker = None  # replaced below
@@ -443,7 +449,7 @@ class QueryPool:
                     f"the query ran longer than the limit of {self.timeout:g} s and was stopped"
                 )
             try:
-                status, payload = worker.conn.recv()
+                reply: Answer | QueryError = worker.conn.recv()
             except EOFError:
                 worker.kill()
                 worker = None
@@ -453,7 +459,9 @@ class QueryPool:
                     f"the {self.settings.query_memory_mb} MiB a query may use; narrow the query",
                     503,
                 ) from None
-            if (status == "error" and payload[0] == "memory") or (status == "ok" and payload[2]):
+            if (isinstance(reply, QueryError) and reply.kind == "memory") or (
+                isinstance(reply, Answer) and reply.retire
+            ):
                 worker.kill()  # out of memory, or asks to be retired: replaced by a fresh one
                 worker = None
         finally:
@@ -461,11 +469,9 @@ class QueryPool:
                 self._idle.put(worker)
             elif not self._closed:
                 threading.Thread(target=self._replace, daemon=True).start()
-        if status == "error":
-            kind, message, code = payload
-            raise QueryFailed(kind, message, code)
-        body, media_type, _ = payload
-        return Answer(body, media_type)
+        if isinstance(reply, QueryError):
+            raise QueryFailed(reply.kind, reply.message, reply.status)
+        return replace(reply, retire=False)
 
     def _replace(self) -> None:
         try:

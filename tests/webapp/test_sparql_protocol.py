@@ -41,6 +41,42 @@ def test_select_by_accept(client, accept: str, media: str) -> None:
     assert response.status_code == 200 and response.mimetype == media
 
 
+ACCEPT_HEADERS = [
+    "text/csv, application/sparql-results+json",
+    "application/xml, text/n3",
+    "application/rdf+xml, application/xml",
+    "text/csv;q=0.1, */*",
+    "application/*;q=0.5, text/*;q=0.4",
+    "text/*, application/n-triples;q=0.9",
+    "application/json;q=0, */*;q=0.1",
+    "image/png",
+    "",
+]
+
+
+@pytest.mark.parametrize("accept", ACCEPT_HEADERS)
+@pytest.mark.parametrize("graph", [False, True])
+def test_accept_is_negotiated_at_the_edge_as_before(client, accept: str, graph: bool) -> None:
+    """The web edge ranks the media types ``Accept`` takes and the core picks the first that
+    fits: the same format as choosing with the header among the result's own formats."""
+    from werkzeug.datastructures import MIMEAccept
+    from werkzeug.http import parse_accept_header
+
+    from dialogue_kg.protocol.protocol import candidates
+
+    allowed = candidates(graph)
+    offered = [f.media_type for f in allowed]
+    offered += [a for f in allowed for a in f.aliases if "/" in a and a not in offered]
+    best = parse_accept_header(accept or "*/*", MIMEAccept).best_match(offered)
+    expected = next((f for f in allowed if best in (f.media_type, *f.aliases)), allowed[0])
+    response = client.get(
+        "/sparql",
+        query_string={"query": CONSTRUCT if graph else SELECT},
+        headers={"Accept": accept},
+    )
+    assert response.status_code == 200 and response.mimetype == expected.media_type
+
+
 def test_select_by_format_parameter(client) -> None:
     response = client.get("/sparql", query_string={"query": SELECT, "format": "csv"})
     table = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
