@@ -7,6 +7,7 @@ queries; works on the archive now or on a store as of a revision.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -166,16 +167,15 @@ def agreement_view(source: Queryable, d: Description, lang: str) -> AgreementVie
         key: incoming.get(DKG + key, [])
         for key in ("partOf", "implements", "reached", "discussed", "discusses")
     }
-    dates = _dates(source, {i for iris in related.values() for i in iris} | {d.iri})
+    dates = dates_of(source, {i for iris in related.values() for i in iris} | {d.iri})
     events = history(source, d.iri, lang)
     provisions = _provisions(source, d.iri, lang)
     documents = _documents(source, d.sources, lang)
 
     def refs(key: str) -> list[Ref]:
-        found = {i: Ref(i, names.get(i, i), dates.get(i)) for i in related[key]}
-        return sorted(found.values(), key=lambda r: (r.when or "9999", r.label))
+        return by_date({i: Ref(i, names.get(i, i), dates.get(i)) for i in related[key]}.values())
 
-    summary = _text(literals[DKG + "abstract"] or literals[DCT + "abstract"], lang)
+    summary = text_in(literals[DKG + "abstract"] or literals[DCT + "abstract"], lang)
     note = literals[DKG + "note"]
     return AgreementView(
         iri=d.iri,
@@ -205,11 +205,16 @@ def agreement_view(source: Queryable, d: Description, lang: str) -> AgreementVie
     )
 
 
+def by_date(refs: Iterable[Ref]) -> list[Ref]:
+    """``refs`` oldest first, undated last, then by label: the order every list of links uses."""
+    return sorted(refs, key=lambda r: (r.when or "9999", r.label))
+
+
 def _is(statement: Statement, predicate: str) -> bool:
     return statement.predicate.value == predicate and not statement.other.is_iri
 
 
-def _text(values: list[tuple[str, str]], lang: str) -> Text | None:
+def text_in(values: list[tuple[str, str]], lang: str) -> Text | None:
     """The best text for ``lang`` with its own language tag."""
     chosen = pick(values, lang)
     return Text(*chosen) if chosen else None
@@ -231,7 +236,8 @@ def _when(row: dict) -> str | None:
     return None
 
 
-def _dates(source: Queryable, iris: set[str]) -> dict[str, str]:
+def dates_of(source: Queryable, iris: set[str]) -> dict[str, str]:
+    """Each resource's date (ISO day, else month, else year), queried 500 at a time."""
     out: dict[str, str] = {}
     ordered = sorted(iris)
     for start in range(0, len(ordered), 500):
@@ -266,8 +272,8 @@ def _provisions(source: Queryable, iri: str, lang: str) -> list[Provision]:
             number=e["number"],
             order=e["order"],
             label=best(e["label"], lang) or (e["number"] or p.rsplit("/", 1)[-1]),
-            summary=_text(e["summary"], lang),
-            quotation=_text(e["quotation"], lang),
+            summary=text_in(e["summary"], lang),
+            quotation=text_in(e["quotation"], lang),
         )
         for p, e in found.items()
     ]
@@ -292,7 +298,7 @@ def _documents(source: Queryable, nodes: list[Node], lang: str) -> list[Document
         elif publisher is not None:
             named.setdefault(s, publisher.value)
     names = labels(source, {*iris, *publishers.values()}, lang)
-    dates = _dates(source, set(iris))
+    dates = dates_of(source, set(iris))
     docs = [
         Document(
             iri=i,

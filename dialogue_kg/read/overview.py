@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from dialogue_kg.read.agreement import AgreementView, Ref, Text, agreement_view
+from dialogue_kg.read.agreement import (
+    AgreementView,
+    Ref,
+    Text,
+    agreement_view,
+    by_date,
+    dates_of,
+    text_in,
+)
 from dialogue_kg.read.describe import DKG, Description, Node
-from dialogue_kg.read.labels import Queryable, canonical, labels, pick
+from dialogue_kg.read.labels import Queryable, canonical, labels
 
-_WHEN = """
-PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>
-SELECT ?s ?date ?ym ?year WHERE {
-  VALUES ?s { %s }
-  OPTIONAL { ?s dkg:date ?date } OPTIONAL { ?s dkg:yearMonth ?ym } OPTIONAL { ?s dkg:year ?year }
-}
-"""
 _ROLES = """
 PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>
 SELECT ?r ?holder ?org ?role ?start ?end WHERE {
@@ -95,7 +96,6 @@ def meeting_view(d: Description, lang: str) -> MeetingView:
         for s in d.outgoing
         if s.predicate.value == DKG + "outcome" and not s.other.is_iri
     ]
-    chosen = pick(outcomes, lang)
     when = next((d.first(DKG + p) for p in ("date", "yearMonth", "year") if d.first(DKG + p)), None)
     return MeetingView(
         when=when,
@@ -106,7 +106,7 @@ def meeting_view(d: Description, lang: str) -> MeetingView:
         participants=d.values(DKG + "participant"),
         facilitators=d.values(DKG + "facilitator"),
         delegations=d.values(DKG + "delegation"),
-        outcome=Text(*chosen) if chosen else None,
+        outcome=text_in(outcomes, lang),
         reached=d.values(DKG + "reached"),
         discussed=d.values(DKG + "discussed"),
     )
@@ -121,11 +121,11 @@ def actor_view(source: Queryable, d: Description, lang: str) -> ActorView:
     roles = _roles(source, role_iris, lang)
     dated = {n.value for p in ("participant", "party", "negotiator", "facilitator", "assertedBy")
              for n in incoming.get(DKG + p, [])}  # fmt: skip
-    dates = _dates(source, dated)
+    dates = dates_of(source, dated)
 
     def refs(prop: str) -> list[Ref]:
         found = {n.value: Ref(n.value, n.text, dates.get(n.value)) for n in incoming.get(prop, [])}
-        return sorted(found.values(), key=lambda r: (r.when or "9999", r.label))
+        return by_date(found.values())
 
     return ActorView(
         roles=[r for r in roles if r.holder.iri == d.iri],
@@ -136,18 +136,6 @@ def actor_view(source: Queryable, d: Description, lang: str) -> ActorView:
         facilitated=refs(DKG + "facilitator"),
         assessments=refs(DKG + "assertedBy"),
     )
-
-
-def _dates(source: Queryable, iris: set[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    ordered = sorted(iris)
-    for start in range(0, len(ordered), 500):
-        chunk = " ".join(f"<{i}>" for i in ordered[start : start + 500])
-        for row in source.query(_WHEN % chunk):
-            for var in ("date", "ym", "year"):
-                if row[var] is not None and row["s"].value not in out:
-                    out[row["s"].value] = row[var].value
-    return out
 
 
 def _roles(source: Queryable, iris: set[str], lang: str) -> list[Role]:
@@ -171,11 +159,10 @@ def _roles(source: Queryable, iris: set[str], lang: str) -> list[Role]:
     names = labels(source, {x for e in found.values() for x in (e["holder"], e["org"]) if x}, lang)
     roles = []
     for iri, e in found.items():
-        role = pick(e["role"], lang)
         roles.append(
             Role(
                 iri=iri,
-                role=Text(*role) if role else None,
+                role=text_in(e["role"], lang),
                 organisation=Ref(e["org"], names.get(e["org"], e["org"])) if e["org"] else None,
                 holder=Ref(e["holder"], names.get(e["holder"], e["holder"])),
                 start=e["start"],
