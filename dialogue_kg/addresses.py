@@ -100,16 +100,3 @@ def resolve(archive, text: str, like: str | None = None) -> str | None:  # noqa:
         cls = str(ox.NamedNode(kinds[0])) if kinds else cls
     found = list(archive.query(_LABELLED % {"text": ox.Literal(text), "cls": cls}))
     return found[0]["s"].value if found else None
-
-
-def names_like(archive, iri: str, lang: str, limit: int = 500) -> list[str]:  # noqa: ANN001
-    """The names (in ``lang``) of the resources of the same class as ``iri``, sorted: the
-    choices offered where a resource of that kind is asked for."""
-    from dialogue_kg.read.labels import labels
-
-    query = (
-        f"SELECT DISTINCT ?s WHERE {{ {ox.NamedNode(iri)} a ?c . ?s a ?c . FILTER(isIRI(?s)) }} "
-        f"LIMIT {int(limit)}"
-    )
-    iris = [r["s"].value for r in archive.query(query)]
-    return sorted(set(labels(archive, iris, lang).values()), key=str.casefold)

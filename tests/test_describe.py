@@ -3,8 +3,9 @@ set; the catalogue and timeline readers on the small dataset."""
 
 from __future__ import annotations
 
+from dialogue_kg.core.history import exists
 from dialogue_kg.read.catalogue import catalogue
-from dialogue_kg.read.describe import describe, exists
+from dialogue_kg.read.describe import describe
 from dialogue_kg.read.timeline import timeline
 
 ID = "https://w3id.org/dialogue-kg/id/"

@@ -15,7 +15,6 @@ from dialogue_kg.core.store.oxigraph import OxigraphStore
 from dialogue_kg.core.terms import statement_text
 from dialogue_kg.core.versions import index_for
 from dialogue_kg.errors import NotFound
-from dialogue_kg.read.describe import exists
 
 
 @dataclass
@@ -95,6 +94,11 @@ class Retracted:
         """Answer for ``archive`` (its index is brought level on each lookup); return self."""
         self._archive = archive
         return self
+
+
+def exists(archive: Archive, iri: str) -> bool:
+    """True when the archive holds any statement with ``iri`` as subject or object."""
+    return bool(archive.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
 
 
 def retracted_history(

@@ -18,20 +18,9 @@ The query workers add a second, independent barrier: they run without network ac
 
 from __future__ import annotations
 
-import re
-
 from dialogue_kg.core.limits import DEFAULT_MAX_DEPTH, ShapeError, scan_sparql
 from dialogue_kg.errors import DialogueKGError
 
-# Strings, IRIs and comments, for the lexical check of GRAPH/WITH/NAMED in updates.
-_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-)
 _FETCHING = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
 
 

@@ -187,11 +187,6 @@ SELECT ?g ?rev ?who ?when ?src ?comment WHERE {
 """
 
 
-def exists(source: Queryable, iri: str) -> bool:
-    """True when the archive holds any statement with ``iri`` as subject or object."""
-    return bool(source.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
-
-
 def describe(source: Queryable, iri: str, lang: str, provenance_graph: str) -> Description | None:
     """Describe ``iri`` in ``lang``; None when the archive says nothing about it (or ``iri`` is
     not a valid IRI, which could otherwise change the queries)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
+import pyoxigraph as ox
+
 from dialogue_kg.read.serbian import to_cyrillic, to_latin
 
 
@@ -110,3 +112,14 @@ def labels(source: Queryable, iris: Iterable[str], lang: str) -> dict[str, str]:
                 (row["label"].value, row["label"].language or "")
             )
     return {iri: text for iri, values in found.items() if (text := best(values, lang))}
+
+
+def names_like(source: Queryable, iri: str, lang: str, limit: int = 500) -> list[str]:
+    """The names (in ``lang``) of the resources of the same class as ``iri``, sorted: the
+    choices offered where a resource of that kind is asked for."""
+    query = (
+        f"SELECT DISTINCT ?s WHERE {{ {ox.NamedNode(iri)} a ?c . ?s a ?c . FILTER(isIRI(?s)) }} "
+        f"LIMIT {int(limit)}"
+    )
+    iris = [r["s"].value for r in source.query(query)]
+    return sorted(set(labels(source, iris, lang).values()), key=str.casefold)

@@ -29,8 +29,17 @@ from dialogue_kg.core.archive import Archive
 from dialogue_kg.core.changeset import ChangeSet, InputError, Skolemizer
 from dialogue_kg.core.journal import Record
 from dialogue_kg.core.store.oxigraph import OxigraphStore
-from dialogue_kg.protocol.guard import _NOISE, check
+from dialogue_kg.protocol.guard import check
 
+# Strings, IRIs and comments, for the lexical check of GRAPH/WITH/NAMED in updates.
+_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
 # Naming graphs has no meaning here: the update sees one graph, the current state.
 _NAMING = re.compile(r"(?<![\w:?$])(GRAPH|WITH|NAMED)(?![\w:-])", re.IGNORECASE)
 _POSITION = re.compile(r"(?:line (\d+) column|at (\d+):)(\d+)")
