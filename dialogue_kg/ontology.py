@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from dialogue_kg.config import ontology_dir
 from dialogue_kg.namespaces import XSD_IRI
-
-_PLAIN = {XSD_IRI + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
 
 
 @functools.cache
@@ -31,12 +30,14 @@ def ontology_graph(path: Path | None = None) -> Graph:
     parse). Callers must not change it: it is shared."""
     graph = Graph()
     for t in ontology_triples(path):
-        graph.add((_rdflib(t.subject), URIRef(t.predicate.value), _rdflib(t.object)))
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
-def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
-    """One pyoxigraph term as the rdflib term a Turtle parse would give."""
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal, *, lexical: bool = False) -> Node:
+    """The rdflib term equal to a pyoxigraph term (the ontology graph and pySHACL's data graph
+    are built by it). With ``lexical``, a typed literal keeps its lexical form as written (rdflib
+    would otherwise make "…T10:00:00Z" "…T10:00:00+00:00")."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -44,4 +45,6 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | 
     if term.language:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype in _PLAIN else URIRef(datatype))
+    if datatype == XSD_IRI + "string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(datatype), normalize=False if lexical else None)

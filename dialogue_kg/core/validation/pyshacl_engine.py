@@ -18,8 +18,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from dialogue_kg.core.terms import to_rdflib
 from dialogue_kg.core.validation.results import Violation, component_name, order
+from dialogue_kg.ontology import to_rdflib
 
 
 class PyshaclEngine:
