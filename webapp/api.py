@@ -14,8 +14,8 @@ from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 
 from dialogue_kg.core.changeset import read_changesets
+from dialogue_kg.core.history import with_statements
 from dialogue_kg.core.journal import ConflictError, Record
-from dialogue_kg.core.terms import statement_text
 from dialogue_kg.protocol.formats import RDF_FORMATS
 from dialogue_kg.write import bulk, editing
 from dialogue_kg.write.audit import Filters, changes, since_head
@@ -144,18 +144,8 @@ def get_changeset(revision: int) -> Response:
     if not 1 <= revision <= archive.revision:
         return _json(404, error=f"no change set {revision}")
     record = next(archive.records(revision, revision))
-    return _json(
-        200,
-        iri=record.changeset,
-        revision=record.revision,
-        agent=record.agent,
-        time=record.time,
-        sources=record.sources,
-        comment=record.comment,
-        digest=record.digest,
-        added=[statement_text(q) for q in record.added()],
-        removed=[statement_text(q) for q in record.removed()],
-    )
+    change = dict(vars(with_statements(record)))
+    return _json(200, iri=change.pop("changeset"), digest=record.digest, **change)
 
 
 @bp.post("/changesets/<int:revision>/revert")

@@ -190,6 +190,15 @@ def _change(record: Record, added: list[str], removed: list[str]) -> Change:
     )
 
 
+def with_statements(record: Record) -> Change:
+    """Change set ``record`` with the statements it added and removed, as N-Triples lines."""
+    return _change(
+        record,
+        [statement_text(q) for q in record.added()],
+        [statement_text(q) for q in record.removed()],
+    )
+
+
 def changes(archive: Archive, first: int = 1, last: int | None = None) -> Iterator[Change]:
     """Summaries of change sets ``first``..``last`` (statements omitted)."""
     for record in archive.records(first, last):
