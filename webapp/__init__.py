@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 from dialogue_kg import __version__
 from dialogue_kg.config import Settings
@@ -191,6 +191,17 @@ def wants_json() -> bool:
     return request.args.get("format") == "json" or request.accept_mimetypes.best == (
         "application/json"
     )
+
+
+def limit_arg(default: int, maximum: int) -> int:
+    """The ``?limit=`` asked for: ``default`` when absent, 400 when it is not a whole number from
+    1 to ``maximum``."""
+    raw = request.args.get("limit", "")
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        abort(400, f"limit must be a whole number from 1 to {maximum}")
+    return int(raw)
 
 
 def writes_only(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -14,7 +14,7 @@ from dialogue_kg.read.explorer import NODE_CLASSES, build_network, graph_data, i
 from dialogue_kg.read.implementation import history
 from dialogue_kg.read.labels import labels
 
-from . import get_archive
+from . import get_archive, limit_arg
 from .i18n import current_language
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
@@ -99,16 +99,6 @@ _cache: OrderedDict[tuple, dict] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def _limit() -> int:
-    """The node limit asked for with ``?limit=`` (400 when it is not a number in range)."""
-    raw = request.args.get("limit", "")
-    if not raw:
-        return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        abort(400, f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    return int(raw)
-
-
 def _iri_arg(name: str, required: bool = False) -> str | None:
     """An IRI query parameter (400 when it is not an IRI)."""
     value = request.args.get(name)
@@ -140,7 +130,7 @@ def _graph(limit: int, focus: str | None) -> dict:
 @bp.get("")
 def explore():  # noqa: ANN201
     """The explorer page (``?focus=IRI`` for one agreement's implementation history)."""
-    limit, focus = _limit(), _iri_arg("focus")
+    limit, focus = limit_arg(DEFAULT_LIMIT, MAX_LIMIT), _iri_arg("focus")
     if request.args.get("format") == "json":
         return jsonify(_graph(limit, focus))
     data = _graph(limit, focus)
@@ -191,7 +181,7 @@ def explore():  # noqa: ANN201
 @bp.get("/graph.json")
 def graph():  # noqa: ANN201
     """The network as vis-network data: nodes, edges, options."""
-    return jsonify(_graph(_limit(), _iri_arg("focus")))
+    return jsonify(_graph(limit_arg(DEFAULT_LIMIT, MAX_LIMIT), _iri_arg("focus")))
 
 
 @bp.get("/neighbours")

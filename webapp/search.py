@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from dialogue_kg.read.search import SearchIndex
 
-from . import get_archive, wants_json
+from . import get_archive, limit_arg, wants_json
 from .i18n import current_language
 
 bp = Blueprint("search", __name__)
@@ -28,20 +28,11 @@ def get_search() -> SearchIndex:
     return index
 
 
-def _limit() -> int:
-    raw = request.args.get("limit", "")
-    if not raw:
-        return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        abort(400, f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    return int(raw)
-
-
 @bp.get("/search")
 def search():  # noqa: ANN201
     """Resources whose names, alternative names or summaries match ``q``, best first."""
     query = request.args.get("q", "").strip()
-    limit = _limit()
+    limit = limit_arg(DEFAULT_LIMIT, MAX_LIMIT)
     results = get_search().search(query, current_language(), limit) if query else None
     if wants_json():
         hits = results.hits if results else []
