@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from dialogue_kg.core.changeset import InputError, read_changesets
+from dialogue_kg.core.guard import QueryRefused
 from dialogue_kg.core.journal import ConflictError, JournalError
 from dialogue_kg.core.limits import ShapeError
 from dialogue_kg.core.store.base import QueryTimeout, StoreError
 from dialogue_kg.core.validation import ValidationError
 from dialogue_kg.errors import DialogueKGError
 from dialogue_kg.namespaces import Minter
-from dialogue_kg.protocol.guard import QueryRefused
 from dialogue_kg.protocol.protocol import ProtocolError
 from dialogue_kg.protocol.workers import QueryFailed
 from dialogue_kg.write.accounts import AccountError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue_kg.protocol.guard import QueryRefused, check
+from dialogue_kg.core.guard import QueryRefused, check
 
 
 @pytest.mark.parametrize(

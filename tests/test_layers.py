@@ -37,13 +37,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     # other command runs without Flask loaded. The one place the package reaches up into webapp.
     ("dialogue_kg.cli.serve", "webapp"): "serve starts the web app",
     ("dialogue_kg.cli.serve", "webapp.server"): "serve starts the web app",
-    # The query guard (SERVICE/LOAD, nesting) depends only on core.limits and errors; the archive
-    # and the history index refuse what it refuses on their own queries too. It belongs in core.
-    ("dialogue_kg.core.archive", "dialogue_kg.protocol.guard"): "guard belongs in core",
-    ("dialogue_kg.core.versions", "dialogue_kg.protocol.guard"): "guard belongs in core",
-    # The RDF format table is the one home for format names; reading a file into a change set
-    # needs it. It depends only on pyoxigraph and errors, so it could sit on the ground floor.
-    ("dialogue_kg.core.changeset", "dialogue_kg.protocol.formats"): "format table",
     # The label rule (a visitor's language, then the fallbacks, Serbian scripts) depends only on
     # read.serbian; saved-query titles, the forms and bulk import pick labels by it too.
     ("dialogue_kg.protocol.queries", "dialogue_kg.read.labels"): "label rule",

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogue_kg.core.changeset import InputError
+from dialogue_kg.core.guard import QueryRefused
 from dialogue_kg.core.validation import ValidationError
-from dialogue_kg.protocol.guard import QueryRefused
 from dialogue_kg.write.update import changeset_for_update, changeset_on_copy, run_update
 
 from .conftest import TEST_SOURCE

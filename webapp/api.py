@@ -14,9 +14,9 @@ from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 
 from dialogue_kg.core.changeset import read_changesets
+from dialogue_kg.core.formats import RDF_FORMATS
 from dialogue_kg.core.history import with_statements
 from dialogue_kg.core.journal import ConflictError, Record
-from dialogue_kg.protocol.formats import RDF_FORMATS
 from dialogue_kg.write import bulk, editing
 from dialogue_kg.write.audit import Filters, changes, since_head
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
-from dialogue_kg.protocol.formats import RDF_FORMATS, by_name
+from dialogue_kg.core.formats import RDF_FORMATS, by_name
 from dialogue_kg.read.export import export
 from dialogue_kg.read.void import describe
 

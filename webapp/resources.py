@@ -21,6 +21,7 @@ from flask_babel import format_date, format_datetime
 from markupsafe import Markup, escape
 
 from dialogue_kg.addresses import page_path
+from dialogue_kg.core.formats import RDF_FORMATS, Format
 from dialogue_kg.core.history import (
     Change,
     Retracted,
@@ -33,7 +34,6 @@ from dialogue_kg.core.terms import linkable
 from dialogue_kg.namespaces import PREFIXES
 from dialogue_kg.namespaces import PROV_IRI as PROV
 from dialogue_kg.namespaces import XSD_IRI as XSD
-from dialogue_kg.protocol.formats import RDF_FORMATS, Format
 from dialogue_kg.read.describe import (
     DEFAULT_BASE,
     Description,

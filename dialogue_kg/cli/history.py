@@ -14,8 +14,8 @@ from dialogue_kg.cli.common import (
     settings_for,
     user_errors,
 )
+from dialogue_kg.core.guard import check as check_query
 from dialogue_kg.core.versions import index_for, open_for_history
-from dialogue_kg.protocol.guard import check as check_query
 
 
 @click.command()

@@ -13,9 +13,9 @@ from dialogue_kg.cli.common import (
     settings_for,
     user_errors,
 )
+from dialogue_kg.core.formats import by_name
+from dialogue_kg.core.guard import check as check_query
 from dialogue_kg.core.versions import index_for, open_for_history, parse_datetime
-from dialogue_kg.protocol.formats import by_name
-from dialogue_kg.protocol.guard import check as check_query
 from dialogue_kg.protocol.results import is_graph_result, serialize, table
 
 

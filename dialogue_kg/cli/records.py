@@ -17,9 +17,9 @@ from dialogue_kg.cli.common import (
 )
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.core.changeset import read_changesets
+from dialogue_kg.core.formats import by_name
 from dialogue_kg.core.validation import ValidationError
 from dialogue_kg.core.versions import open_for_history
-from dialogue_kg.protocol.formats import by_name
 
 
 @click.command()

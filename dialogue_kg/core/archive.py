@@ -26,6 +26,7 @@ from dialogue_kg.core.changeset import (
     check_reserved,
     read_changesets,
 )
+from dialogue_kg.core.guard import check as check_query
 from dialogue_kg.core.journal import (
     ConflictError,
     Draft,
@@ -40,7 +41,6 @@ from dialogue_kg.core.store import QuadStore, make_store, snapshot
 from dialogue_kg.core.store.oxigraph import OxigraphStore
 from dialogue_kg.core.validation import ValidationError, Validator, Violation, check_engine
 from dialogue_kg.namespaces import Minter
-from dialogue_kg.protocol.guard import check as check_query
 
 __all__ = [
     "Archive",

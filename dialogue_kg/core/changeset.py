@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from dialogue_kg.core.formats import rdf_named
 from dialogue_kg.core.limits import DEFAULT_MAX_DEPTH, ShapeError, check_rdf
 from dialogue_kg.errors import DialogueKGError
 from dialogue_kg.namespaces import Minter
-from dialogue_kg.protocol.formats import rdf_named
 
 DEFAULT_MAX_LOAD_BYTES = 1024 * 1024 * 1024
 

@@ -655,7 +655,7 @@ class Snapshot:
     def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
         """Run a SPARQL query on the state at this revision (SERVICE/LOAD refused unless
         allowed)."""
-        from dialogue_kg.protocol.guard import check as check_query
+        from dialogue_kg.core.guard import check as check_query
 
         check_query(
             sparql,

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from dialogue_kg.core.formats import RDF_FORMATS, RESULT_FORMATS, Format, by_name
 from dialogue_kg.errors import DialogueKGError
-from dialogue_kg.protocol.formats import RDF_FORMATS, RESULT_FORMATS, Format, by_name
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"

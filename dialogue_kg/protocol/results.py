@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from dialogue_kg.core.formats import Format
 from dialogue_kg.errors import UsageError
-from dialogue_kg.protocol.formats import Format
 
 
 def is_graph_result(result: object) -> bool:

@@ -16,7 +16,7 @@ Each worker also caps its memory (``DKG_QUERY_MEMORY_MB``, as RLIMIT_DATA, set i
 query that needs more is stopped and its worker replaced; a forked worker's cap counts on top of
 the archive it shares) and, unless the store is remote or SERVICE is allowed, gives up network
 access at start (a network namespace of its own, with no interface up): a second barrier behind
-:mod:`dialogue_kg.protocol.guard`, so that no query a worker runs can reach another host.
+:mod:`dialogue_kg.core.guard`, so that no query a worker runs can reach another host.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class QueryFailed(DialogueKGError):
 def answer(archive: Archive, request: QueryRequest) -> Answer:
     """Run a query and serialise its result in the first format asked for that fits; with a
     ``revision``, on the archive as it stood then (from the history index)."""
-    from dialogue_kg.protocol.guard import QueryRefused
+    from dialogue_kg.core.guard import QueryRefused
     from dialogue_kg.protocol.protocol import ProtocolError, choose_format
     from dialogue_kg.protocol.results import is_graph_result, serialize
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from dialogue_kg.core.archive import Archive
+from dialogue_kg.core.formats import Format
 from dialogue_kg.core.history import as_of
 from dialogue_kg.core.store.base import QuadStore
 from dialogue_kg.errors import UsageError
-from dialogue_kg.protocol.formats import Format
 
 
 def export(archive: Archive, fmt: Format, revision: int | None = None) -> bytes:

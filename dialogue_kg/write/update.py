@@ -27,9 +27,9 @@ import pyoxigraph as ox
 
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.core.changeset import ChangeSet, InputError, Skolemizer
+from dialogue_kg.core.guard import check
 from dialogue_kg.core.journal import Record
 from dialogue_kg.core.store.oxigraph import OxigraphStore
-from dialogue_kg.protocol.guard import check
 
 # Strings, IRIs and comments, for the lexical check of GRAPH/WITH/NAMED in updates.
 _NOISE = re.compile(

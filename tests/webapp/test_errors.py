@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialogue_kg.protocol.guard import QueryRefused
+from dialogue_kg.core.guard import QueryRefused
 from webapp import create_app
 
 from ..conftest import TEST_SOURCE
