@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.read.labels import best, in_script, pick
-from dialogue_kg.read.serbian import LATIN_LETTERS, to_cyrillic
+from dialogue_kg.labels import best, in_script, pick
+from dialogue_kg.serbian import LATIN_LETTERS, to_cyrillic
 
 NAMES = [("First Agreement", "en"), ("Marrëveshja e parë", "sq"), ("Prvi sporazum", "sr-Latn")]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUND = {"config", "namespaces", "errors", "addresses", "ontology"}
+GROUND = {"config", "namespaces", "errors", "addresses", "ontology", "labels", "serbian"}
 # Bottom to top; read and write share a rank.
 RANK = {
     "ground": 0,
@@ -37,14 +37,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     # other command runs without Flask loaded. The one place the package reaches up into webapp.
     ("dialogue_kg.cli.serve", "webapp"): "serve starts the web app",
     ("dialogue_kg.cli.serve", "webapp.server"): "serve starts the web app",
-    # The label rule (a visitor's language, then the fallbacks, Serbian scripts) depends only on
-    # read.serbian; saved-query titles, the forms and bulk import pick labels by it too.
-    ("dialogue_kg.protocol.queries", "dialogue_kg.read.labels"): "label rule",
-    ("dialogue_kg.write.bulk", "dialogue_kg.read.labels"): "label rule",
-    ("dialogue_kg.write.recording.fields", "dialogue_kg.read.labels"): "label rule",
-    ("dialogue_kg.write.recording.lookup", "dialogue_kg.read.labels"): "label rule",
-    ("dialogue_kg.write.recording.readable", "dialogue_kg.read.labels"): "label rule",
-    ("dialogue_kg.write.recording.values", "dialogue_kg.read.labels"): "label rule",
 }
 
 

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from dialogue_kg.labels import LANGUAGES
 from dialogue_kg.protocol import queries
-from dialogue_kg.read.labels import LANGUAGES
-from dialogue_kg.read.serbian import to_cyrillic
+from dialogue_kg.serbian import to_cyrillic
 
 SAVED = queries.catalogue()
 # What may stay in Latin letters in Cyrillic text: prefixed names, names with an underscore,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.core.changeset import ChangeSet
 from dialogue_kg.read.search import FILENAME, SearchIndex, fold, key, terms
-from dialogue_kg.read.serbian import LATIN_DIGRAPHS, LATIN_LETTERS, to_latin
+from dialogue_kg.serbian import LATIN_DIGRAPHS, LATIN_LETTERS, to_latin
 
 from .conftest import TEST_SOURCE
 

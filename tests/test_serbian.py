@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogue_kg.read.serbian import (
+from dialogue_kg.serbian import (
     CYRILLIC_EXCEPTIONS,
     LATIN_DIGRAPHS,
     LATIN_LETTERS,

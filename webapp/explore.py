@@ -9,10 +9,10 @@ from collections import OrderedDict
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 
+from dialogue_kg.labels import labels
 from dialogue_kg.read.brief import brief
 from dialogue_kg.read.explorer import NODE_CLASSES, build_network, graph_data, is_iri
 from dialogue_kg.read.implementation import history
-from dialogue_kg.read.labels import labels
 
 from . import get_archive, limit_arg
 from .i18n import current_language

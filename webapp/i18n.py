@@ -1,7 +1,7 @@
 """The visitor's language: chosen by ``?lang=``, remembered in a cookie, else Accept-Language.
 
 UI strings are translated with Flask-Babel (catalogues in webapp/translations/); data labels are
-picked with :mod:`dialogue_kg.read.labels` using the same language.
+picked with :mod:`dialogue_kg.labels` using the same language.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, g, request
 from flask_babel import Babel
 
-from dialogue_kg.read.labels import LANGUAGES, canonical
+from dialogue_kg.labels import LANGUAGES, canonical
 
 COOKIE = "lang"
 # Flask-Babel/Babel locale identifiers for the archive's language tags.

@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 from dialogue_kg.addresses import page_prefixes, resolve
 from dialogue_kg.core.formats import RDF_FORMATS, RESULT_FORMATS
 from dialogue_kg.core.store.base import QueryTimeout
+from dialogue_kg.labels import LANGUAGES, names_like
 from dialogue_kg.protocol import queries
 from dialogue_kg.protocol.result_table import from_sparql_json
 from dialogue_kg.protocol.workers import QueryFailed, QueryRequest
-from dialogue_kg.read.labels import LANGUAGES, names_like
 
 from . import get_archive, wants_json
 from .i18n import current_language

@@ -12,8 +12,8 @@ from flask_login import current_user
 from dialogue_kg.addresses import page_path
 from dialogue_kg.core.archive import ConflictError, InputError, ValidationError
 from dialogue_kg.core.terms import statement_text
+from dialogue_kg.labels import labels
 from dialogue_kg.namespaces import DKG
-from dialogue_kg.read.labels import labels
 from dialogue_kg.write import editing
 from dialogue_kg.write.recording import current_values, form_spec, record, recordable_classes
 from dialogue_kg.write.recording.checks import changes_since

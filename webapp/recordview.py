@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from dialogue_kg.read.labels import LANGUAGES, best
+from dialogue_kg.labels import LANGUAGES, best
 from dialogue_kg.write.recording import FORM_LANGUAGES, FormSpec, Problem
 from dialogue_kg.write.recording.fields import (
     QUICK_EXTRAS,

@@ -31,6 +31,7 @@ from dialogue_kg.core.history import (
     retracted_history,
 )
 from dialogue_kg.core.terms import linkable
+from dialogue_kg.labels import local_name
 from dialogue_kg.namespaces import PREFIXES
 from dialogue_kg.namespaces import PROV_IRI as PROV
 from dialogue_kg.namespaces import XSD_IRI as XSD
@@ -43,7 +44,6 @@ from dialogue_kg.read.describe import (
     node_of,
     parse_statement,
 )
-from dialogue_kg.read.labels import local_name
 from dialogue_kg.read.overview import page_view
 from dialogue_kg.read.schemaorg import schema_jsonld
 

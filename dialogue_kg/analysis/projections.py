@@ -16,8 +16,8 @@ import networkx as nx
 
 from dialogue_kg.analysis.view import View
 from dialogue_kg.errors import UsageError
+from dialogue_kg.labels import best
 from dialogue_kg.namespaces import DKG_IRI as DKG
-from dialogue_kg.read.labels import best
 
 # Agreement-to-agreement relations (docs/vocabulary.md); dkg:hasPart is read as the inverse
 # of dkg:partOf so that every edge points from the part to the whole.

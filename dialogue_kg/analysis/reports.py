@@ -13,10 +13,10 @@ from dialogue_kg.analysis.projections import co_participation
 from dialogue_kg.analysis.view import PREFIXES, open_view
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.errors import UsageError
+from dialogue_kg.labels import labels, local_name
 from dialogue_kg.namespaces import DKG_IRI as DKG
 from dialogue_kg.protocol import queries
 from dialogue_kg.protocol.results import rows as plain_rows
-from dialogue_kg.read.labels import labels, local_name
 from dialogue_kg.read.reconcile import QUERY as CLAIMS_QUERY
 from dialogue_kg.read.reconcile import claims_versus_records
 

@@ -9,7 +9,7 @@ A header is a run of ``#`` comment lines at the top of the file::
 The title, description and parameters may be given in other languages by language-tagged
 fields (``# title@sq:``, ``# description@sr-Latn:``, ``# param@sq: NAME — text``); English is
 the untagged field, Serbian Cyrillic (unless given) the transliteration of Serbian Latin, and
-:meth:`SavedQuery.title_in` picks by the archive's label rule (dialogue_kg.read.labels).
+:meth:`SavedQuery.title_in` picks by the archive's label rule (dialogue_kg.labels).
 
 Each ``# param: NAME — text`` names a variable the query binds with ``VALUES ?NAME { default }``.
 The query stays plain SPARQL that runs anywhere as written (with the default); :func:`bind`
@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dialogue_kg.errors import DialogueKGError
-from dialogue_kg.read.labels import pick
+from dialogue_kg.labels import pick
 
 QUERY_DIR = Path(__file__).resolve().parents[2] / "queries"
 HEADER_FIELDS = {"title", "description", "param"}

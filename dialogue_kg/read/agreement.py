@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from dialogue_kg.labels import Queryable, best, canonical, fallbacks, in_script, labels, pick
 from dialogue_kg.namespaces import DCT_IRI as DCT
 from dialogue_kg.namespaces import SKOS_IRI as SKOS
 from dialogue_kg.read.describe import DKG, Description, Node, Statement
 from dialogue_kg.read.implementation import SIDES, Assessment, history
-from dialogue_kg.read.labels import Queryable, best, canonical, fallbacks, in_script, labels, pick
 
 SIDE_ORDER = (*SIDES, "other")
 

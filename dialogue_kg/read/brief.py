@@ -4,9 +4,9 @@ language it is in), topics, sources and the path of its page, in one language.""
 from __future__ import annotations
 
 from dialogue_kg.core.archive import Archive
+from dialogue_kg.labels import labels, pick
 from dialogue_kg.namespaces import RDFS_IRI as RDFS
 from dialogue_kg.read.explorer import DKG, is_iri, node_classes, page_path, valid_from
-from dialogue_kg.read.labels import labels, pick
 
 _SUMMARY = (DKG + "abstract", RDFS + "comment")
 _DATES = {DKG + n: n for n in ("date", "yearMonth", "year", "endDate")}

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dialogue_kg.errors import UsageError
+from dialogue_kg.labels import local_name
 from dialogue_kg.namespaces import DCT_IRI as DCT
 from dialogue_kg.read.describe import DKG, Description
-from dialogue_kg.read.labels import local_name
 
 ARCHIVE = "dialogue-kg: knowledge graph of the Kosovo–Serbia EU-facilitated dialogue"
 PUBLISHER = "dialogue-kg"

@@ -8,12 +8,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from dialogue_kg.labels import Queryable, local_name, pick
+from dialogue_kg.labels import labels as label_map
 from dialogue_kg.namespaces import DEFAULT_BASE
 from dialogue_kg.namespaces import RDF_TYPE_IRI as RDF_TYPE
 from dialogue_kg.namespaces import RDFS_IRI as RDFS
 from dialogue_kg.namespaces import SKOS_IRI as SKOS
-from dialogue_kg.read.labels import Queryable, local_name, pick
-from dialogue_kg.read.labels import labels as label_map
 
 DKG = DEFAULT_BASE + "ontology#"
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel")

@@ -19,9 +19,9 @@ from pyvis.network import Network
 from dialogue_kg.addresses import page_path
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.errors import UsageError
+from dialogue_kg.labels import labels, local_name
 from dialogue_kg.namespaces import DEFAULT_BASE
 from dialogue_kg.namespaces import RDF_TYPE_IRI as RDF_TYPE
-from dialogue_kg.read.labels import labels, local_name
 from dialogue_kg.read.layout import seed_layout
 
 DKG = DEFAULT_BASE + "ontology#"

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.errors import UsageError
+from dialogue_kg.labels import labels, local_name
 from dialogue_kg.namespaces import DEFAULT_BASE
 from dialogue_kg.protocol import queries
 from dialogue_kg.protocol.results import rows as plain_rows
 from dialogue_kg.read.explorer import is_iri
-from dialogue_kg.read.labels import labels, local_name
 
 ORG = DEFAULT_BASE + "id/organisation/"
 SIDES: dict[str, frozenset[str]] = {

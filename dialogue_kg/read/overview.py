@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dialogue_kg.labels import Queryable, canonical, labels
 from dialogue_kg.read.agreement import (
     AgreementView,
     Ref,
@@ -18,7 +19,6 @@ from dialogue_kg.read.agreement import (
     text_in,
 )
 from dialogue_kg.read.describe import DKG, Description, Node
-from dialogue_kg.read.labels import Queryable, canonical, labels
 
 _ROLES = """
 PREFIX dkg: <https://w3id.org/dialogue-kg/ontology#>

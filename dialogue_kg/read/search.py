@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dialogue_kg.core.archive import Archive
+from dialogue_kg.labels import labels, local_name, pick
 from dialogue_kg.namespaces import DCT_IRI as DCT
 from dialogue_kg.namespaces import DKG_IRI as DKG
 from dialogue_kg.namespaces import SKOS_IRI as SKOS
 from dialogue_kg.read.describe import DESCRIPTION_PROPERTIES, LABEL_PROPERTIES, RDF_TYPE
-from dialogue_kg.read.labels import labels, local_name, pick
-from dialogue_kg.read.serbian import to_latin
+from dialogue_kg.serbian import to_latin
 
 NAME_PROPERTIES = (*LABEL_PROPERTIES, DCT + "title")
 ALT_PROPERTIES = (SKOS + "altLabel", SKOS + "hiddenLabel", DCT + "alternative")

@@ -25,8 +25,8 @@ from dialogue_kg.core.journal import Record
 from dialogue_kg.core.limits import DEFAULT_MAX_DEPTH, ShapeError, check_yaml
 from dialogue_kg.core.validation.literals import ill_typed
 from dialogue_kg.errors import DialogueKGError
+from dialogue_kg.labels import LANGUAGES, best, local_name
 from dialogue_kg.namespaces import DKG
-from dialogue_kg.read.labels import LANGUAGES, best, local_name
 from dialogue_kg.write.recording import FORM_LANGUAGES, Draft, FormSpec, form_spec
 from dialogue_kg.write.recording import Problem as FormProblem
 from dialogue_kg.write.recording.build import NEW_SOURCE_KEYS, SOURCE_KEY, build, readable_iri, used

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogue_kg.read.labels import best, canonical, fallbacks
+from dialogue_kg.labels import best, canonical, fallbacks
 
 
 def test_fallback_order() -> None:

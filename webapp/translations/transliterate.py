@@ -7,7 +7,7 @@ by transliteration, so the two scripts never drift apart.  Run it after
     python webapp/translations/transliterate.py
 
 Only Serbian prose is transliterated, by the archive's one transliteration
-(:func:`dialogue_kg.read.serbian.to_cyrillic`, which lists what it leaves as written: placeholders,
+(:func:`dialogue_kg.serbian.to_cyrillic`, which lists what it leaves as written: placeholders,
 HTML, URLs and paths, formats, acronyms other than Serbian abbreviations such as ``EU``, and
 foreign names).  Serbian prose is therefore never to be written in capitals in ``sr_Latn``.  A
 Latin suffix after such a term is transliterated: ``IRI-ju`` → ``IRI-ју``.
@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from dialogue_kg.read.serbian import to_cyrillic
+from dialogue_kg.serbian import to_cyrillic
 
 HERE = Path(__file__).resolve().parent
 LATIN = HERE / "sr_Latn" / "LC_MESSAGES" / "messages.po"

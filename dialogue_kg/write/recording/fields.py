@@ -17,9 +17,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 from dialogue_kg.config import ontology_dir
+from dialogue_kg.labels import best
 from dialogue_kg.namespaces import DKG
 from dialogue_kg.ontology import ontology_graph
-from dialogue_kg.read.labels import best
 
 # Languages a text field offers an input for (the archive's working languages).
 FORM_LANGUAGES: tuple[str, ...] = ("en", "sq", "sr-Latn")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from dialogue_kg.core.archive import Archive
-from dialogue_kg.read.labels import best
+from dialogue_kg.labels import best
 from dialogue_kg.write.recording.fields import Ontology, class_key
 from dialogue_kg.write.recording.values import reference_text
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from dialogue_kg.core.archive import Archive
-from dialogue_kg.read.labels import best, labels, local_name
+from dialogue_kg.labels import best, labels, local_name
 from dialogue_kg.write.recording.fields import Ontology
 
 

@@ -10,9 +10,9 @@ import pyoxigraph as ox
 
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.errors import DialogueKGError
+from dialogue_kg.labels import canonical, labels, local_name
 from dialogue_kg.namespaces import DKG
 from dialogue_kg.namespaces import XSD_IRI as XSD
-from dialogue_kg.read.labels import canonical, labels, local_name
 from dialogue_kg.write.recording.fields import (
     FORM_LANGUAGES,
     SOURCE_PATH,

@@ -3,7 +3,7 @@ letter for one letter (``lj``, ``nj`` and ``dž`` are one letter each), Latin to
 exceptions, and Cyrillic to Latin.
 
 The UI catalogues derive their Cyrillic from the Latin (webapp/translations/transliterate.py), the
-label picker shows sr-Latn data in Cyrillic to a Cyrillic reader (dialogue_kg.read.labels), and
+label picker shows sr-Latn data in Cyrillic to a Cyrillic reader (dialogue_kg.labels), and
 search folds Cyrillic to Latin so that ``Приштина`` finds ``Priština``.
 
 What :func:`to_cyrillic` leaves as written: placeholders (``%(name)s``, ``{name}``), HTML tags and

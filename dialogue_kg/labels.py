@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from dialogue_kg.read.serbian import to_cyrillic, to_latin
+from dialogue_kg.serbian import to_cyrillic, to_latin
 
 
 class Queryable(Protocol):
@@ -62,7 +62,7 @@ def pick(values: Iterable[tuple[str, str]], lang: str) -> tuple[str, str] | None
     :func:`fallbacks`, then any at all. Serbian in the other script is transliterated, so a
     Cyrillic reader never sees Latin-script Serbian (nor the reverse): only text tagged
     ``sr-Latn`` (or ``sr``) is made Cyrillic, and within it foreign names, acronyms and URLs
-    keep their spelling (:func:`dialogue_kg.read.serbian.to_cyrillic`); English and untagged text is
+    keep their spelling (:func:`dialogue_kg.serbian.to_cyrillic`); English and untagged text is
     never transliterated. The tag returned is the script of the text returned."""
     by_lang: dict[str, str] = {}
     for text, tag in values:
