@@ -72,3 +72,17 @@ def test_fetching_updates_are_refused(update: str) -> None:
 def test_nesting_is_refused_before_parsing() -> None:
     with pytest.raises(QueryRefused, match="nested more than 64"):
         check("SELECT * WHERE " + "{" * 10_000 + "}" * 10_000, max_depth=64)
+
+
+def test_a_remembered_verdict_follows_the_settings() -> None:
+    """The guard remembers verdicts by text and settings: a refusal stays a refusal, and the
+    same text is judged again under other settings."""
+    fetching = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    for _ in range(2):
+        with pytest.raises(QueryRefused, match="SERVICE"):
+            check(fetching)
+    check(fetching, allow_service=True)
+    deep = "SELECT * WHERE { FILTER(" + "(" * 20 + "1" + ")" * 20 + ") }"
+    check(deep, max_depth=30)
+    with pytest.raises(QueryRefused, match="nested more than 10"):
+        check(deep, max_depth=10)
