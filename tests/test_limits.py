@@ -17,6 +17,7 @@ from dialogue_kg.core.limits import (
     check_xml,
     check_yaml,
     scan_sparql,
+    scan_turtle,
 )
 
 DEEP = 10_000
@@ -199,3 +200,39 @@ def test_deep_yaml_is_refused_before_it_is_built() -> None:
     with pytest.raises(ShapeError):
         check_yaml("".join("  " * i + "- \n" for i in range(300)) + "  " * 300 + "- x\n")
     check_yaml("meetings:\n  - title: a\n    date: 2024-01-01\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ("<urn:a> <urn:p> [ <urn:q> ( 1 2 [ <urn:r> 3 ] ) ] .", 3),
+        ("<urn:a> <urn:p> \"[[[(((\" , '{{{' .", 0),
+        ("<urn:a#[[[> <urn:p> <urn:b> . # [[[[ in a comment", 0),
+        ("<urn:g> { <urn:a> <urn:p> [ <urn:q> 1 ] }", 2),
+        ("<< <urn:a> <urn:p> << <urn:b> <urn:p> <urn:c> >> >> <urn:q> 1 .", 2),
+        # An escaped "#" in a prefixed name starts no comment: the brackets after it count.
+        ("ex:a\\#b <urn:p> [ <urn:q> [ <urn:r> 1 ] ] .", 2),
+    ],
+)
+def test_turtle_nesting_is_measured_as_the_parser_reads_it(text: str, depth: int) -> None:
+    assert scan_turtle(text) == depth
+
+
+def test_deep_turtle_is_refused_quickly_in_one_pass() -> None:
+    deep = "<urn:a> <urn:p> " + "[ <urn:p> " * 10_000 + "1" + " ]" * 10_000 + " ."
+    hidden = "ex:a\\# " + deep
+    for text in (deep, hidden, "<urn:a> <urn:p> " + "( " * 10_000):
+        start = time.monotonic()
+        with pytest.raises(ShapeError, match="nested more than 100"):
+            check_rdf(text.encode(), "turtle")
+        assert time.monotonic() - start < 1
+    # Long strings still take the two-reading scan, with the same verdict.
+    with pytest.raises(ShapeError, match="nested more than 100"):
+        check_rdf(('"""x""" ' + deep).encode(), "turtle")
+
+
+def test_unterminated_quotes_and_iris_keep_the_turtle_scan_linear() -> None:
+    text = ('"' * 200_000 + "\n") * 5 + "<a" * 200_000 + "'" * 200_000
+    start = time.monotonic()
+    assert scan_turtle(text) == 0
+    assert time.monotonic() - start < 1

@@ -242,7 +242,41 @@ def check_rdf(
         if b"<<" in data:  # only RDF-star quoted triples nest in N-Triples and N-Quads
             scan_sparql(data.decode("utf-8", "replace"), max_depth, what, chains=False)
     elif any(data.count(c) for c in (b"(", b"[", b"{", b"<<")):
-        scan_sparql(data.decode("utf-8", "replace"), max_depth, what, chains=False)
+        text = data.decode("utf-8", "replace")
+        if '"""' in text or "'''" in text:
+            scan_sparql(text, max_depth, what, chains=False)
+        else:
+            scan_turtle(text, max_depth, what)
+
+
+# Turtle, TriG and N3 without long strings: what the parser skips (strings, which cannot span a
+# line; IRIs, which hold no "<"; escapes; comments), removed in one pass of the regex engine.
+# Turtle has no less-than, so unlike SPARQL there is one reading; each part of the pattern stops
+# at the end of its line or token, so the pass stays linear.
+_TURTLE_SKIPPED = re.compile(
+    r'"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|\\."
+    r"|#[^\n\r]*"
+)
+_TURTLE_NESTING = re.compile(r"<<|>>|[(\[{)\]}]")
+
+
+def scan_turtle(text: str, max_depth: int = DEFAULT_MAX_DEPTH, what: str = "the input") -> int:
+    """The nesting depth of Turtle/TriG/N3 text without long strings (brackets, collections,
+    graphs, quoted triples); ShapeError past ``max_depth``. About ten times faster than
+    :func:`scan_sparql`, which must follow both readings of every ``<``."""
+    depth = deepest = 0
+    for match in _TURTLE_NESTING.finditer(_TURTLE_SKIPPED.sub(" ", text)):
+        if match.group() in ("<<", "(", "[", "{"):
+            depth += 1
+            if depth > max_depth:
+                raise _too_deep(what, max_depth)
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def check_yaml(text: str, max_depth: int = DEFAULT_MAX_DEPTH, what: str = "the YAML") -> None:
