@@ -246,3 +246,24 @@ def test_worker_messages_are_typed_and_survive_the_pipe() -> None:
     for message in sent:
         theirs.send(message)
     assert [ours.recv() for _ in sent] == sent
+
+
+def test_closing_the_pool_while_a_worker_is_being_replaced(small) -> None:
+    """A replacement forked in the background while the pool closes ends quietly: no thread
+    fails on the zygote's closed pipe, and no replacement is left behind."""
+    failures: list[BaseException] = []
+    previous = threading.excepthook
+    threading.excepthook = lambda args: failures.append(args.exc_value)
+    try:
+        for _ in range(5):
+            pool = QueryPool(small.settings, 1, timeout=60, max_bytes=1 << 20, archive=small)
+            replacing = [threading.Thread(target=pool._replace) for _ in range(3)]
+            for thread in replacing:
+                thread.start()
+            pool.close()
+            for thread in replacing:
+                thread.join(30)
+            assert pool._idle.empty()
+    finally:
+        threading.excepthook = previous
+    assert failures == []

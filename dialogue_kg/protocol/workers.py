@@ -335,9 +335,12 @@ class _Zygote:
         return ours, value
 
     def close(self) -> None:
-        """Stop the zygote (the workers it forked are stopped by the pool)."""
-        self.conn.close()
+        """Stop the zygote (the workers it forked are stopped by the pool). It is killed first, so
+        that a fork waiting for its answer gets end-of-file; the pipe is closed only once no fork
+        is using it."""
         self.process.kill()
+        with self._lock:
+            self.conn.close()
         self.process.join(10)
 
 
@@ -475,9 +478,15 @@ class QueryPool:
 
     def _replace(self) -> None:
         try:
-            self._idle.put(_Worker(self.settings, zygote=self._zygote))
+            worker = _Worker(self.settings, zygote=self._zygote)
         except StoreError as exc:
-            _log.error("a query worker could not be replaced: %s", exc)
+            if not self._closed:  # a pool being closed stops its zygote: nothing to report
+                _log.error("a query worker could not be replaced: %s", exc)
+            return
+        if self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
 
     def close(self) -> None:
         """Stop every idle worker, and the zygote."""
