@@ -6,10 +6,15 @@ aborted) and any JavaScript dialog (dismissed), so tests can assert there were n
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,7 +58,43 @@ def launch() -> Iterator[object]:
         try:
             yield browser
         finally:
-            browser.close()
+            _close(browser)
+
+
+def _close(browser, wait: float = 60.0) -> None:  # noqa: ANN001
+    """Close the browser (on this thread: Playwright's sync API is bound to it). If Chromium has
+    not answered within ``wait`` seconds (seen on a loaded machine at the end of a session), a
+    watchdog kills the Chromium processes this test run started, which ends the close instead of
+    leaving it to the test timeout."""
+    watchdog = threading.Timer(wait, _kill_chromium)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        browser.close()
+    finally:
+        watchdog.cancel()
+
+
+def _kill_chromium() -> None:
+    for pid in _descendants(os.getpid()):
+        with contextlib.suppress(OSError):
+            if Path(f"/proc/{pid}/comm").read_text().strip().startswith("chrom"):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _descendants(root: int) -> list[int]:
+    """Process ids below ``root`` (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 @contextmanager
