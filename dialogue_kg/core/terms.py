@@ -17,6 +17,8 @@ def linkable(iri: str) -> bool:
     scheme, colon, _ = iri.partition(":")
     if not colon or scheme.lower() not in LINK_SCHEMES:
         return False
+    if any(char.isspace() for char in iri):  # oxiri takes no-break and other Unicode spaces
+        return False
     try:
         ox.NamedNode(iri)
     except ValueError:
