@@ -14,7 +14,7 @@ from dialogue_kg.cli.common import (
     settings_for,
     user_errors,
 )
-from dialogue_kg.core.guard import check as check_query
+from dialogue_kg.core.guard import check_for
 from dialogue_kg.core.versions import index_for, open_for_history
 
 
@@ -74,7 +74,7 @@ def diff(
     archive = open_for_history(settings_for(data_dir))
     if file is not None or expression is not None:
         text = _query_text(file, expression)
-        check_query(text, allow_service=archive.settings.allow_service)
+        check_for(archive.settings, text)
         index = index_for(archive)
         gained, lost = index.answer_diff(text, index.check(old), index.check(new))
         if isinstance(gained, bool):
@@ -116,7 +116,7 @@ def versions(
     answer of FILE (.rq) or -e (ASK, SELECT or CONSTRUCT) stayed the same."""
     text = _query_text(file, expression)
     archive = open_for_history(settings_for(data_dir))
-    check_query(text, allow_service=archive.settings.allow_service)
+    check_for(archive.settings, text)
     spans = index_for(archive).answer_versions(text, first, last)
     if as_json:
         out = [{"first": s.first, "last": s.last, "answer": s.answer} for s in spans]

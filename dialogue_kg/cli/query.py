@@ -14,7 +14,7 @@ from dialogue_kg.cli.common import (
     user_errors,
 )
 from dialogue_kg.core.formats import by_name
-from dialogue_kg.core.guard import check as check_query
+from dialogue_kg.core.guard import check_for
 from dialogue_kg.core.versions import index_for, open_for_history, parse_datetime
 from dialogue_kg.protocol.results import is_graph_result, serialize, table
 
@@ -74,7 +74,7 @@ def query(
     else:
         archive = open_archive(data_dir)
         store = archive.store
-    check_query(text, allow_service=archive.settings.allow_service)
+    check_for(archive.settings, text)
     try:
         result = store.query(text)
     except SyntaxError as exc:

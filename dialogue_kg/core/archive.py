@@ -26,7 +26,7 @@ from dialogue_kg.core.changeset import (
     check_reserved,
     read_changesets,
 )
-from dialogue_kg.core.guard import check as check_query
+from dialogue_kg.core.guard import check_for
 from dialogue_kg.core.journal import (
     ConflictError,
     Draft,
@@ -168,12 +168,7 @@ class Archive:
 
     def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
         """Run a SPARQL query on the current state (SERVICE/LOAD refused unless allowed)."""
-        check_query(
-            sparql,
-            allow_service=self.settings.allow_service,
-            max_depth=self.settings.max_nesting,
-            update=False,
-        )
+        check_for(self.settings, sparql)
         return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
 
     @contextlib.contextmanager

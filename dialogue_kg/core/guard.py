@@ -19,9 +19,13 @@ The query workers add a second, independent barrier: they run without network ac
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from dialogue_kg.core.limits import DEFAULT_MAX_DEPTH, ShapeError, scan_sparql
 from dialogue_kg.errors import DialogueKGError
+
+if TYPE_CHECKING:
+    from dialogue_kg.config import Settings
 
 _FETCHING = {"ServiceGraphPattern": "SERVICE", "Load": "LOAD"}
 
@@ -50,6 +54,17 @@ def check(
     refusal = judge(sparql, allow_service, max_depth, update)
     if refusal:
         raise QueryRefused(refusal)
+
+
+def check_for(settings: Settings, sparql: str, *, update: bool | None = False) -> None:
+    """:func:`check` under an archive's settings (SERVICE allowed or not, its nesting limit):
+    what every query the archive runs, now or as of a revision, passes first."""
+    check(
+        sparql,
+        allow_service=settings.allow_service,
+        max_depth=settings.max_nesting,
+        update=update,
+    )
 
 
 @functools.lru_cache(maxsize=512)

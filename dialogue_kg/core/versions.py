@@ -655,14 +655,9 @@ class Snapshot:
     def query(self, sparql: str, **kwargs: object):  # noqa: ANN201 - pyoxigraph result types
         """Run a SPARQL query on the state at this revision (SERVICE/LOAD refused unless
         allowed)."""
-        from dialogue_kg.core.guard import check as check_query
+        from dialogue_kg.core.guard import check_for
 
-        check_query(
-            sparql,
-            allow_service=self.settings.allow_service,
-            max_depth=self.settings.max_nesting,
-            update=False,
-        )
+        check_for(self.settings, sparql)
         return self.store.query(sparql, **kwargs)  # type: ignore[arg-type]
 
 
