@@ -764,7 +764,7 @@ class Journal:
             shutil.copyfile(self.path, backup)
             with open(backup, "rb") as fh:
                 os.fsync(fh.fileno())
-            _fsync_dir(self.directory)
+            fsync_path(self.directory)
             self._truncate(result.good_end)
             self.torn_bytes = 0
             return Repair(
@@ -783,7 +783,7 @@ class Journal:
                 fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
                 os.fsync(fd)
                 os.close(fd)
-                _fsync_dir(self.directory)
+                fsync_path(self.directory)
 
     def _truncate(self, size: int) -> None:
         with open(self.path, "r+b") as fh:
@@ -823,7 +823,7 @@ class Journal:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(temp, self.marker_path)
-        _fsync_dir(self.directory)
+        fsync_path(self.directory)
         self._marked = True
 
     def _check_start(self, result: ScanResult, marker: dict[str, str]) -> None:
@@ -887,8 +887,9 @@ def _write_all(fd: int, buffers: list[bytes]) -> None:
                 written = 0
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a directory's contents to disk (a directory: the names in it)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

@@ -20,11 +20,10 @@ import contextlib
 import json
 import os
 import uuid
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from dialogue_kg.core.journal import Journal
+from dialogue_kg.core.journal import Journal, fsync_path
 from dialogue_kg.core.store.base import QuadStore
 from dialogue_kg.core.store.oxigraph import OxigraphStore
 
@@ -106,7 +105,7 @@ def write(store: QuadStore, journal: Journal) -> bool:
     try:
         folder.mkdir(exist_ok=True)
         store.store.dump(output=str(temp), format=ox.RdfFormat.N_QUADS)  # type: ignore[attr-defined]
-        _fsync(temp)
+        fsync_path(temp)
         os.replace(temp, folder / name)
         meta = {
             "format": FORMAT,
@@ -118,7 +117,7 @@ def write(store: QuadStore, journal: Journal) -> bool:
         }
         meta_temp = folder / f".{META}.{uuid.uuid4().hex}.tmp"
         meta_temp.write_text(json.dumps(meta), encoding="utf-8")
-        _fsync(meta_temp)
+        fsync_path(meta_temp)
         os.replace(meta_temp, folder / META)
     except OSError:
         with contextlib.suppress(OSError):
@@ -129,11 +128,3 @@ def write(store: QuadStore, journal: Journal) -> bool:
             with contextlib.suppress(OSError):
                 old.unlink()
     return True
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
