@@ -38,12 +38,14 @@ def import_meetings(
 
     archive = open_archive(data_dir, shacl_engine=shacl_engine)
     kind = bulk.kind_of(None, file.name)
-    rows = len(bulk.read_rows(file.read_bytes(), kind))
-    bar = tqdm(total=rows, desc="checking", unit=" rows", file=sys.stderr, leave=False)
+    bar = tqdm(desc="checking", unit=" rows", file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
     with bar:
-        plan = bulk.plan_meetings(
-            archive, file.read_bytes(), kind, progress=lambda n: bar.update(1)
-        )
+        plan = bulk.plan_meetings(archive, file.read_bytes(), kind, progress=progress)
     if as_json:
         click.echo(json.dumps([p.as_dict() for p in plan.problems], indent=2, ensure_ascii=False))
     else:

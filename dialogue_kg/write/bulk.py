@@ -58,7 +58,7 @@ MEETING_ALIASES: dict[str, tuple[str, ...]] = {
 }
 _SPLIT_KINDS = ("ref", "iri", "choice")  # cells of these fields may list values split by ';'
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # rows done, rows in the file
 Row = dict[str, object]
 
 
@@ -233,7 +233,7 @@ def plan(
     for n, row in enumerate(rows, start=1):
         _plan_row(archive, spec, accepted, row, n, result, new_sources)
         if progress:
-            progress(n)
+            progress(n, len(rows))
     for v in archive.check(result.changesets):
         n = next((n for n, d in enumerate(result.drafts) if d.key_of(v.focus) is not None), -1)
         if n < 0:  # about no record of the file: the whole import
