@@ -166,16 +166,18 @@ def _start_session(user: User) -> None:
     session.permanent = True
 
 
-def _wants_json() -> bool:
+def scripted() -> bool:
+    """True for a script's request, answered as JSON: an API call, a token, or a client asking
+    for JSON."""
     return bearer_token() is not None or request.path.startswith("/api/") or wants_json()
 
 
 def _refuse(status: int, message: str, *, login: bool = True) -> Any:
     """401/403 for scripts (JSON) and refused people; a browser without a session logs in
     (unless ``login`` is false: then it is told 401 too)."""
-    if status == 401 and login and not _wants_json():
+    if status == 401 and login and not scripted():
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if _wants_json():
+    if scripted():
         response = jsonify(error=message)
     else:
         response = current_app.response_class(message + "\n", mimetype="text/plain")

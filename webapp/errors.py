@@ -17,8 +17,6 @@ from dialogue_kg.errors import DialogueKGError
 from dialogue_kg.protocol.protocol import ProtocolError
 from dialogue_kg.protocol.workers import QueryFailed
 
-from . import wants_json
-
 # The SPARQL query protocol answers its errors as plain text; its updates answer like the API.
 _QUERY_PROTOCOL_ERRORS = (ProtocolError, QueryFailed, StoreError)
 
@@ -26,9 +24,9 @@ _QUERY_PROTOCOL_ERRORS = (ProtocolError, QueryFailed, StoreError)
 def answers_json(exc: Exception | None = None) -> bool:
     """True when the failure of this request is answered as JSON: an API call, a token, a
     client asking for JSON, or a SPARQL Update."""
-    from .auth import bearer_token
+    from .auth import scripted
 
-    if request.path.startswith("/api/") or bearer_token() is not None or wants_json():
+    if scripted():
         return True
     return request.blueprint == "sparql" and not isinstance(exc, _QUERY_PROTOCOL_ERRORS)
 
