@@ -12,6 +12,8 @@ import random
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dialogue_kg.config import ontology_dir
 from dialogue_kg.core.archive import Archive
@@ -197,3 +199,124 @@ def test_rudof_checks_from_many_threads_agree_with_one(
         together = list(pool.map(lambda cs: rudof.validate(store, [cs]), changes))
     assert together == alone
     assert any(alone)
+
+
+# Values rudof renders in a form of its own: backslashes kept as typed (not escapes), booleans,
+# date-times and the derived integer types in their canonical form. The archivist must be shown
+# the value they wrote, as pySHACL shows it.
+AS_WRITTEN = [
+    lit("C:\\new\\table \\u0041 \\\\ \\t"),
+    lit('ends with a quote"@en'),
+    lit("1", "boolean"),
+    lit("0", "boolean"),
+    lit("2013-04-19T10:00:00.000+01:00", "dateTime"),
+    lit("2013-04-19T10:00:00+00:00", "dateTime"),
+    lit("2013-04-19T24:00:00", "dateTime"),
+    lit("007", "long"),
+    lit("+1", "nonNegativeInteger"),
+    lit("x", language="SR-latn"),
+]
+
+
+@pytest.mark.parametrize("value", AS_WRITTEN, ids=str)
+def test_engines_report_a_value_as_written(
+    validators: dict[str, Validator], world: dict, value: ox.Literal
+) -> None:
+    """A wrong value on a meeting's date and place is reported as its lexical form, by both."""
+    store = world["store"]
+    meeting = next(s for s in world["seeds"] if "/meeting/" in s)
+    node = ox.NamedNode(meeting)
+    cs = ChangeSet(
+        added=[
+            ox.Triple(node, ox.NamedNode(DKG + "place"), value),
+            ox.Triple(node, ox.NamedNode(DKG + "date"), value),
+        ]
+    )
+    found = {name: v.validate(store, [cs]) for name, v in validators.items()}
+    assert found["rudof"] == found["pyshacl"]
+    assert {v.value for v in found["rudof"] if v.path == DKG + "place"} == {value.value}
+
+
+# Generated changes: any record of the curated archive or a new one, any property a shape names,
+# any value (text with escapes and controls, typed values in canonical and other forms, tags in
+# any case, links to records of every class).
+SHAPE_PATHS = sorted(
+    {
+        t.object.value
+        for t in ox.parse(path=str(ontology_dir() / "shapes.ttl"), format=ox.RdfFormat.TURTLE)
+        if t.predicate.value == "http://www.w3.org/ns/shacl#path"
+        and isinstance(t.object, ox.NamedNode)
+    }
+)
+LEXICAL = {
+    "boolean": st.sampled_from(["true", "false", "1", "0", "TRUE", " true"]),
+    "integer": st.from_regex(r"[+-]?0{0,2}[0-9]{1,4}", fullmatch=True),
+    "long": st.from_regex(r"[+-]?0{0,2}[0-9]{1,4}", fullmatch=True),
+    "nonNegativeInteger": st.from_regex(r"\+?0?[0-9]{1,3}", fullmatch=True),
+    "decimal": st.from_regex(r"-?[0-9]{0,2}\.[0-9]{0,3}0?", fullmatch=True),
+    "date": st.dates().map(str),
+    "dateTime": st.tuples(
+        st.dates().map(str),
+        st.sampled_from(["T10:00:00", "T10:00:00.000", "T23:59:59.5", "T24:00:00"]),
+        st.sampled_from(["", "Z", "+00:00", "-00:00", "+01:00"]),
+    ).map("".join),
+    "gYear": st.integers(1900, 2100).map(str),
+    "gYearMonth": st.sampled_from(["2013-04", "2013-13", "2013-4"]),
+    "anyURI": st.sampled_from(["https://example.org/a", "not a uri", ""]),
+    "string": st.text(max_size=12),
+}
+TEXT = st.lists(
+    st.one_of(st.text(max_size=6), st.sampled_from(["\\", "\\n", '"', "\n", "\t", "\x00", "é"])),
+    max_size=4,
+).map("".join)
+VALUES = st.one_of(
+    st.sampled_from([*LITERALS, *AS_WRITTEN]),
+    st.sampled_from(sorted(LEXICAL)).flatmap(
+        lambda dt: LEXICAL[dt].map(lambda v: ox.Literal(v, datatype=ox.NamedNode(XSD + dt)))
+    ),
+    TEXT.map(ox.Literal),
+    st.tuples(TEXT, st.sampled_from(["en", "EN", "sq", "sr-Latn", "sr-latn", "de"])).map(
+        lambda tv: ox.Literal(tv[0], language=tv[1])
+    ),
+)
+
+
+@st.composite
+def changes(draw: st.DrawFn, world: dict) -> ChangeSet:
+    """One to three records, new or curated, each given, dropped or changed a few statements."""
+    cs = ChangeSet()
+    values = st.one_of(VALUES, st.sampled_from(world["iris"]))
+    paths = st.sampled_from(SHAPE_PATHS).map(ox.NamedNode)
+    for n in range(draw(st.integers(1, 3))):
+        if draw(st.booleans()):
+            node = ox.NamedNode(f"https://w3id.org/dialogue-kg/id/generated/{n}")
+            cls = draw(st.sampled_from(world["classes"]))
+            cs.added.append(ox.Triple(node, RDF_TYPE, ox.NamedNode(cls)))
+            for _ in range(draw(st.integers(0, 5))):
+                cs.added.append(ox.Triple(node, draw(paths), draw(values)))
+            continue
+        triples = describe(world["store"], draw(st.sampled_from(world["seeds"])))
+        for _ in range(draw(st.integers(1, 4))):
+            t = draw(st.sampled_from(triples))
+            kind = draw(st.sampled_from(["drop", "add", "replace", "other"]))
+            if kind in ("drop", "replace"):
+                cs.removed.append(t)
+            if kind in ("add", "replace"):
+                cs.added.append(ox.Triple(t.subject, t.predicate, draw(values)))
+            if kind == "other":
+                cs.added.append(ox.Triple(t.subject, draw(paths), draw(values)))
+    cs.added = list(dict.fromkeys(cs.added))
+    cs.removed = [t for t in dict.fromkeys(cs.removed) if t not in set(cs.added)]
+    return cs
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_engines_agree_on_generated_changes(
+    validators: dict[str, Validator], world: dict, data: st.DataObject
+) -> None:
+    """Whatever a door sends, both engines report the same violations, in the same order: what
+    a form shows beside its fields, the API's 422 body and the command line's lines."""
+    cs = data.draw(changes(world))
+    found = {name: v.validate(world["store"], [cs]) for name, v in validators.items()}
+    assert found["rudof"] == found["pyshacl"]

@@ -10,7 +10,7 @@ and any other datatype by rdflib. Strings and language-tagged strings are always
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -96,3 +96,16 @@ def _cast_failures(datatype: str, values: list[str]) -> set[str]:
 
 def _rdflib_ill_typed(value: str, datatype: str) -> bool:
     return bool(Literal(value, datatype=URIRef(datatype)).ill_typed)
+
+
+def equal_values(value: ox.Literal, candidates: Sequence[ox.Literal]) -> list[ox.Literal]:
+    """The candidates of ``value``'s datatype that denote the same value (``"1"`` and
+    ``"true"`` as xsd:boolean, ``"007"`` and ``"7"`` as xsd:long), by Oxigraph's SPARQL ``=``:
+    what finds the literal a user wrote behind an engine's canonical rendering of it."""
+    same = [c for c in candidates if c.datatype == value.datatype and not c.language]
+    if not same:
+        return []
+    rows = " ".join(f"({i} {c})" for i, c in enumerate(same))
+    query = f"SELECT ?i WHERE {{ VALUES (?i ?c) {{ {rows} }} FILTER(?c = {value}) }}"
+    # Oxigraph hands VALUES terms back in canonical form: the index names the literal as written.
+    return [same[int(row["i"].value)] for row in _ENGINE.query(query)]
