@@ -32,13 +32,13 @@ USER_ERRORS = (
 
 
 def shacl_engine_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Add ``--shacl-engine`` (default: $DKG_SHACL_ENGINE, then pySHACL)."""
+    """Add ``--shacl-engine`` (default: $DKG_SHACL_ENGINE, then rudof)."""
     return click.option(
         "--shacl-engine",
         type=click.Choice(ENGINES),
         default=None,
-        help="SHACL engine: pyshacl (the reference) or rudof (3-5x faster on bulk loads). "
-        "Default: $DKG_SHACL_ENGINE, else pyshacl.",
+        help="SHACL engine: rudof (SHACL in Rust, faster) or pyshacl (the reference). "
+        "Default: $DKG_SHACL_ENGINE, else rudof.",
     )(func)
 
 

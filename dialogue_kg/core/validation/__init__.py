@@ -1,5 +1,5 @@
 """SHACL validation of change sets before anything is written: the validator, its two engines
-(pySHACL, the default and reference; rudof, faster) and the violations they report."""
+(rudof, the default; pySHACL, the reference) and the violations they report."""
 
 from dialogue_kg.core.validation.literals import ill_typed, ill_typed_literals
 from dialogue_kg.core.validation.pyshacl_engine import (
