@@ -63,6 +63,12 @@ class Settings:
     validate: bool = setting(
         True, "DKG_VALIDATE", "Validate every change set with the SHACL shapes before writing it."
     )
+    replica: bool = setting(
+        True,
+        "DKG_REPLICA",
+        "Read-only commands (query, report, analyse, export) open an on-disk replica of the "
+        "current state kept in DATA_DIR/replica/ instead of loading the in-memory store.",
+    )
     shacl_engine: str = setting(
         "rudof",
         "DKG_SHACL_ENGINE",

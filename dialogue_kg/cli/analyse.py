@@ -21,7 +21,7 @@ import networkx as nx
 from dialogue_kg.analysis import measures
 from dialogue_kg.analysis.projections import PROJECTIONS, project
 from dialogue_kg.analysis.view import View, open_view
-from dialogue_kg.cli.common import data_dir_option, open_archive, user_errors
+from dialogue_kg.cli.common import data_dir_option, open_current, user_errors
 
 OUTPUT_FORMATS = ("table", "csv", "json")
 
@@ -85,7 +85,7 @@ def build(
     """Open the archive and make the projection the options ask for (with the view read)."""
     if (start or end) and projection != "co-participation":
         raise click.UsageError("--from/--to apply to the co-participation projection only")
-    view = open_view(open_archive(data_dir), revision=revision, as_of_date=_day(as_of_date))
+    view = open_view(open_current(data_dir), revision=revision, as_of_date=_day(as_of_date))
     options: dict[str, Any] = {"lang": lang}
     if projection == "co-participation":
         options.update(start=_day(start), end=_day(end))

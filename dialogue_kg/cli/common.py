@@ -93,6 +93,15 @@ def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int
         bar.close()
 
 
+def open_current(data_dir: Path | None) -> Archive:
+    """Open the archive for a command that only reads its current state: from the on-disk
+    replica (no journal replay, no store load; docs/proportion.md), falling back to
+    :func:`open_archive` the first time, which makes the replica for the next call."""
+    settings = settings_for(data_dir)
+    with progress_bar("opening archive") as update:
+        return Archive.open_current(settings, progress=update)
+
+
 def open_archive(data_dir: Path | None, **overrides: Any) -> Archive:
     """Open the archive, with a progress bar while the store catches up with the journal (an
     in-memory store starts from its snapshot: on an unchanged directory, a load and no replay;

@@ -9,7 +9,7 @@ import click
 from dialogue_kg.cli.common import (
     _query_text,
     data_dir_option,
-    open_archive,
+    open_current,
     settings_for,
     user_errors,
 )
@@ -72,7 +72,7 @@ def query(
             revision = index.revision_at(parse_datetime(as_of_time))
         store = index.state(index.check(archive.revision if revision is None else revision))
     else:
-        archive = open_archive(data_dir)
+        archive = open_current(data_dir)
         store = archive.store
     check_for(archive.settings, text)
     try:

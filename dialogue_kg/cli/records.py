@@ -10,6 +10,7 @@ import click
 from dialogue_kg.cli.common import (
     data_dir_option,
     open_archive,
+    open_current,
     progress_bar,
     settings_for,
     shacl_engine_option,
@@ -116,7 +117,7 @@ def export(data_dir: Path | None, fmt: str, revision: int | None, output: Path |
     from dialogue_kg.read.export import export as do_export
 
     archive = (
-        open_archive(data_dir) if revision is None else open_for_history(settings_for(data_dir))
+        open_current(data_dir) if revision is None else open_for_history(settings_for(data_dir))
     )
     data = do_export(archive, by_name(fmt), revision)
     if output:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dialogue_kg.cli.common import data_dir_option, open_archive, user_errors
+from dialogue_kg.cli.common import data_dir_option, open_current, user_errors
 
 
 @click.group()
@@ -25,7 +25,7 @@ def report_claims(data_dir: Path | None, as_json: bool) -> None:
 
     from dialogue_kg.read.reconcile import claims_versus_records, criteria
 
-    found = claims_versus_records(open_archive(data_dir))
+    found = claims_versus_records(open_current(data_dir))
     if as_json:
         click.echo(json.dumps([asdict(r) for r in found], indent=2, ensure_ascii=False))
         return
@@ -56,7 +56,7 @@ def report_implementation(data_dir: Path | None, lang: str, as_json: bool) -> No
 
     from dialogue_kg.read.implementation import by_provision
 
-    found = by_provision(open_archive(data_dir), lang)
+    found = by_provision(open_current(data_dir), lang)
     if as_json:
         click.echo(json.dumps([asdict(a) for a in found], indent=2, ensure_ascii=False))
         return

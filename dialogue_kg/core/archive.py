@@ -37,7 +37,7 @@ from dialogue_kg.core.journal import (
     check_text,
 )
 from dialogue_kg.core.provenance import changeset_quads
-from dialogue_kg.core.store import QuadStore, make_store, snapshot
+from dialogue_kg.core.store import QuadStore, make_store, replica, snapshot
 from dialogue_kg.core.store.oxigraph import OxigraphStore
 from dialogue_kg.core.validation import ValidationError, Validator, Violation, check_engine
 from dialogue_kg.namespaces import Minter
@@ -88,6 +88,7 @@ class Archive:
         self._lock = threading.RLock()
         self._refreshed_at = -1  # journal revision at the last refresh()
         self._validator: Validator | None = None
+        self._pinned = False  # opened by open_current: the store stays at its revision
         self.clock: Callable[[], datetime] = _utcnow  # transaction time (tests fix it)
 
     # -- opening ---------------------------------------------------------------------------------
@@ -109,7 +110,9 @@ class Archive:
         """
         settings = settings or Settings.from_env()
         check_engine(settings.shacl_engine)  # a typo is reported now, not at the first write
-        journal = Journal(settings.data_path).open(readonly=readonly)
+        # The replica's record headers spare reading every record of the journal again.
+        headers = replica.headers_file(settings.data_path)
+        journal = Journal(settings.data_path).open(readonly=readonly, headers=headers)
         minter = Minter(settings.base_iri)
         archive = cls(settings, make_store(settings, minter), journal)
         snapshot.restore(archive.store, journal)  # in memory: start from the last snapshot
@@ -119,6 +122,41 @@ class Archive:
         if snapshot.due(archive.store, journal):
             with archive.reading():
                 snapshot.write(archive.store, journal)
+        return archive
+
+    @classmethod
+    def open_current(
+        cls, settings: Settings | None = None, *, progress: Progress | None = None
+    ) -> Archive:
+        """Open the archive to read its current state only (the read-only commands): from the
+        on-disk replica when the store is in memory, so that an unchanged directory opens
+        without reading the journal whole or loading the store (docs/proportion.md). The
+        archive stays at the revision it opened at, and refuses writes. Falls back to
+        :meth:`open` (making the replica for next time) when there is none yet."""
+        settings = settings or Settings.from_env()
+        if settings.store != "memory" or not settings.replica:
+            return cls.open(settings, progress=progress)
+        minter = Minter(settings.base_iri)
+        try:
+            journal = Journal(settings.data_path).open(
+                readonly=True, headers=replica.headers_file(settings.data_path)
+            )
+        except JournalError:
+            journal = None  # no journal yet, or damage: open() initialises or says which
+        if journal is not None and journal.revision:
+            store = replica.open_current(journal, minter, lambda s, r: _apply_to(s, r, minter))
+            if store is not None:
+                archive = cls(settings, store, journal)
+                archive._pinned = True
+                return archive
+        archive = cls.open(settings, progress=progress)
+        if archive.journal.revision:
+            with archive.reading():
+                made = snapshot.current_file(archive.store, archive.journal)
+                if made is not None:
+                    kept = replica.make(archive.journal, minter, made)
+                    if kept is not None:
+                        kept.close()
         return archive
 
     def close(self) -> None:
@@ -159,6 +197,8 @@ class Archive:
         with self._lock:
             # Called before every request and query: when the journal has not grown since the
             # store was last brought level, skip asking the store for its revision.
+            if self._pinned:
+                return 0
             self.journal.refresh()
             if self.journal.revision == self._refreshed_at:
                 return 0
@@ -335,6 +375,7 @@ class Archive:
     def rebuild(self, progress: Progress | None = None) -> int:
         """Empty the store and replay the whole journal into it; return the revision."""
         with self._lock:
+            replica.remove_all(self.journal.directory)  # derived from the journal: made again
             self.store.clear()
             for record in self.journal.read_records(1, self.revision):
                 _apply_to(self.store, record, self.minter)
@@ -347,6 +388,8 @@ class Archive:
 
     def _catch_up(self, progress: Progress | None = None) -> int:
         """Bring the store level with the journal (records from other processes, or at start)."""
+        if self._pinned:
+            return 0
         self.journal.refresh()
         return self._apply_pending(progress)
 

@@ -55,6 +55,7 @@ MARKER = "archive.json"
 # pyoxigraph's N-Quads reader gives up on a term longer than this (16 MiB): a statement line
 # longer than that would be written and then never read back, so none is written.
 MAX_LINE_BYTES = 16 * 1024 * 1024 - 1024
+HEADERS_FORMAT = 1  # the layout of a file written by Journal.save_headers
 HEADER_KEYS = frozenset(
     {"id", "prev", "batch", "agent", "time", "source", "comment", "graph", "digest"}
 )
@@ -572,11 +573,14 @@ class Journal:
         """Digest of the last record (None for an empty journal)."""
         return self.records[-1].digest if self.records else None
 
-    def open(self, *, readonly: bool = False) -> Journal:
+    def open(self, *, readonly: bool = False, headers: Path | None = None) -> Journal:
         """Read the journal; raise JournalError on damage, or when a directory that had a journal
         has lost it. A torn tail is left in place (see :meth:`append` and :meth:`repair`).
 
         ``readonly``: create and change nothing (``verify``, ``repair``); the journal must exist.
+        ``headers``: a file written by :meth:`save_headers`; when it matches the journal, the
+        records it lists are taken from it (their first and last records re-read and checked),
+        and only the records after them are read from the journal (see :meth:`save_headers`).
         """
         self.readonly = readonly
         marker = self._marker()
@@ -587,7 +591,11 @@ class Journal:
                 raise JournalError(f"no journal at {self.path}: this directory holds no archive")
             self.directory.mkdir(parents=True, exist_ok=True)
             self._create()
-        result = scan(self._read())
+        known = self._load_headers(headers) if headers is not None else None
+        if known:
+            result = self._scan_after(known)
+        else:
+            result = scan(self._read())
         if marker is not None:
             self._check_start(result, marker)
         self._marked = marker is not None
@@ -599,6 +607,106 @@ class Journal:
             result.torn_bytes,
         )
         return self
+
+    def save_headers(self, path: Path, revision: int | None = None) -> None:
+        """Write the headers of records 1..``revision`` (default: all) to ``path``, so that a
+        later :meth:`open` with ``headers`` reads only the records after them.
+
+        Derived data, like the store's snapshot: opening with it checks that the first and the
+        last record it lists are in the file, where it says, with the digests it says (each
+        read back and hashed), and reads every later record as usual. A record it lists is
+        checked in full whenever its statements are read; ``dialogue-kg verify`` checks them
+        all. Written under a temporary name, fsynced and renamed."""
+        records = self.records[: self.revision if revision is None else revision]
+        rows = [
+            [
+                r.changeset,
+                r.prev,
+                r.digest,
+                r.agent,
+                r.time,
+                r.sources,
+                r.comment,
+                r.imported_graph,
+                list(r.batch) if r.batch else None,
+                r.offset,
+                r.end,
+                r.n_added,
+                r.n_removed,
+            ]
+            for r in records
+        ]
+        temp = path.with_name(f".{path.name}.tmp")
+        with open(temp, "w", encoding="utf-8") as fh:
+            json.dump({"format": HEADERS_FORMAT, "records": rows}, fh, separators=(",", ":"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+
+    def _load_headers(self, path: Path) -> list[Record] | None:
+        """The records a headers file lists, when its first and last records check out against
+        the file; None (read the whole journal) otherwise."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != HEADERS_FORMAT or not data.get("records"):
+                return None
+            records = [
+                Record(
+                    revision=i,
+                    changeset=row[0],
+                    prev=row[1],
+                    digest=row[2],
+                    agent=row[3],
+                    time=row[4],
+                    sources=list(row[5]),
+                    comment=row[6],
+                    imported_graph=row[7],
+                    batch=tuple(row[8]) if row[8] else None,  # type: ignore[arg-type]
+                    offset=row[9],
+                    end=row[10],
+                    n_added=row[11],
+                    n_removed=row[12],
+                )
+                for i, row in enumerate(data["records"], start=1)
+            ]
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None
+        last = records[-1]
+        if last.batch and last.batch[0] != last.batch[1]:
+            return None
+        try:
+            with open(self.path, "rb") as fh:
+                for listed in {records[0].revision: records[0], last.revision: last}.values():
+                    fh.seek(listed.offset)
+                    data_ = fh.read(listed.end - listed.offset)
+                    if len(data_) != listed.end - listed.offset:
+                        return None
+                    read = _decode(data_, 0, len(data_), listed.revision)
+                    if (read.digest, read.prev, read.changeset) != (
+                        listed.digest,
+                        listed.prev,
+                        listed.changeset,
+                    ):
+                        return None
+        except (OSError, JournalError):
+            return None
+        return records
+
+    def _scan_after(self, known: list[Record]) -> ScanResult:
+        """Scan only the bytes after the last of ``known`` records, chained to it."""
+        last = known[-1]
+        with open(self.path, "rb") as fh:
+            fh.seek(last.end)
+            tail = fh.read()
+        after = scan(tail, 0, last.revision + 1, last.digest)
+        base = last.end
+        found = [replace(r, offset=r.offset + base, end=r.end + base) for r in after.records]
+        return ScanResult(
+            records=known + found,
+            good_end=base + after.good_end,
+            torn_bytes=after.torn_bytes,
+            unfinished=after.unfinished,
+        )
 
     def refresh(self) -> list[Record]:
         """Read records appended by other processes since the last read; return them.

@@ -20,6 +20,7 @@ import contextlib
 import json
 import os
 import uuid
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -128,3 +129,19 @@ def write(store: QuadStore, journal: Journal) -> bool:
             with contextlib.suppress(OSError):
                 old.unlink()
     return True
+
+
+def current_file(store: QuadStore, journal: Journal) -> Path | None:
+    """The snapshot file holding the journal's current revision, written now if the last one
+    is older (the caller holds the store level and still); None if it cannot be had."""
+    if not journal.records:
+        return None
+    meta = _meta(journal)
+    if meta is None or meta.get("revision") != journal.revision or not _matches(meta, journal):
+        if not write(store, journal):
+            return None
+        meta = _meta(journal)
+    if meta is None:
+        return None
+    path = journal.directory / DIRECTORY / str(meta.get("file", ""))
+    return path if path.is_file() else None
