@@ -12,7 +12,7 @@ import contextlib
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -354,6 +354,13 @@ class Archive:
             report.problems.append(
                 f"journal has {len(scanned.records)} records, this process knows {self.revision}"
             )
+        for known, read in zip(self.journal.records, scanned.records, strict=False):
+            if replace(known, _body=b"") != replace(read, _body=b""):
+                report.problems.append(
+                    f"record {read.revision}: the record headers kept with the on-disk replica "
+                    "differ from the journal; `dialogue-kg rebuild` replaces them"
+                )
+                break
         replay = self.replay(self.revision, progress=progress)
         expected = comparable(replay.sorted_nquads())
         with self._lock:

@@ -255,3 +255,26 @@ def test_an_unreadable_headers_file_is_not_used(settings, journal_with_headers, 
     broken.write_bytes(content)
     fast = Journal(settings.data_path).open(readonly=True, headers=broken)
     assert _headers_only(fast.records) == _headers_only(whole.records)
+
+
+def test_verify_reports_record_headers_that_differ_from_the_journal(settings) -> None:
+    with Archive.open(settings) as writer:
+        _label(writer, "one")
+        _label(writer, "two")
+    Archive.open_current(settings).close()
+    Archive.open_current(settings).close()
+    root = settings.data_path / replica.DIRECTORY
+    meta = json.loads((root / replica.META).read_text())
+    headers = root / meta["name"] / replica.HEADERS
+    data = json.loads(headers.read_text())
+    data["records"][1][3] = "https://w3id.org/dialogue-kg/agent/somebody-else"
+    headers.write_text(json.dumps(data))
+    with Archive.open(settings) as archive:
+        assert archive.journal.records[1].agent.endswith("somebody-else")  # trusted at open
+        report = archive.verify()
+        assert not report.ok
+        assert "record 2" in report.problems[0]
+        archive.rebuild()
+    with Archive.open(settings) as archive:
+        assert not archive.journal.records[1].agent.endswith("somebody-else")
+        assert archive.verify().ok
