@@ -132,6 +132,38 @@ def test_sigkill_while_the_history_index_is_kept_it_recovers_to_the_journal(
     assert acknowledged, "the writers did get to write"
 
 
+@pytest.mark.slow
+def test_sigkill_while_the_replica_is_advanced_it_is_never_trusted_wrong(tmp_path: Path) -> None:
+    """Killed anywhere (while a replica is made, checkpointed, filled, renamed or pointed at),
+    the next read-only open answers exactly what a replay of the journal answers."""
+    from dialogue_kg.core.archive import comparable
+    from dialogue_kg.core.store.replica import ReplicaStore
+
+    rng = random.Random(20261208)
+    data_dir = tmp_path / "archive"
+    (tmp_path / "archive-no-graph-data").mkdir()
+    settings = Settings.from_env(
+        {}, data_dir=str(data_dir), graph_data_dir=str(tmp_path / "archive-no-graph-data")
+    )
+    start, acknowledged, opened_on_replica = 0, [], 0
+    for _ in range(5):
+        acknowledged += _run_and_kill_module(
+            "tests.helpers.replica_writer", data_dir, start, rng.uniform(0.3, 1.2)
+        )
+        start += 10_000
+        with Archive.open(settings, initialise=False) as arc:
+            if arc.journal.torn_bytes:
+                Journal(data_dir).repair()
+        for _ in range(2):  # the first may make or advance the replica, the second opens it
+            with Archive.open_current(settings) as reader:
+                opened_on_replica += isinstance(reader.store, ReplicaStore)
+                expected = comparable(reader.replay(reader.revision).sorted_nquads())
+                assert comparable(reader.store.sorted_nquads()) == expected
+                assert reader.verify().ok
+    assert acknowledged, "the writers did get to write"
+    assert opened_on_replica >= 5
+
+
 def _run_and_kill_module(module: str, data_dir: Path, start: int, delay: float) -> list[int]:
     proc = subprocess.Popen(
         [sys.executable, "-m", module, str(data_dir), str(start)],
