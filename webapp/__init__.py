@@ -47,6 +47,14 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# Headers every response gets unless its view set them.
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
 # The main navigation: (endpoint, label). An entry shows only when its blueprint is registered;
 # those in ARCHIVIST_NAV only to a logged-in archivist or editor.
 NAV: tuple[tuple[str, str], ...] = (
@@ -153,10 +161,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202
         # Views may set their own (stricter or relaxed) policy; otherwise the default applies.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
+        present = {key.lower() for key in response.headers.keys()}
+        response.headers.extend(
+            [(key, value) for key, value in SECURITY_HEADERS if key.lower() not in present]
+        )
         return response
 
     from . import auth, errors, i18n

@@ -28,6 +28,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import (
     AnonymousUserMixin,
@@ -98,9 +99,34 @@ def bearer_token() -> str | None:
     return None
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, without work for a request that carries no session cookie
+    and leaves the session empty (an anonymous reader, a script's query): Flask would build the
+    signing serializer and read seven cookie settings for it on every request."""
+
+    def open_session(self, app: Flask, request: Any) -> SecureCookieSession | None:
+        """An empty session when the request has no session cookie; else Flask's."""
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        """Nothing to write for a session left empty and unmodified (``Vary: Cookie`` if it was
+        read, as Flask says); else Flask's."""
+        if not session and not session.modified:
+            if session.accessed:
+                if "Vary" in response.headers:
+                    response.vary.add("Cookie")
+                else:
+                    response.headers["Vary"] = "Cookie"
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     """Accounts, sessions, CSRF protection and secure cookies for ``app``."""
     settings = app.extensions["dialogue_kg"].settings
+    app.session_interface = CookieSessions()
     app.extensions["dkg_accounts"] = Accounts.for_settings(settings)
     app.config.setdefault("REMEMBER_COOKIE_SECURE", settings.secure_cookies)
     app.config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
@@ -139,9 +165,14 @@ def init_app(app: Flask) -> None:
     def _no_store(response: Any) -> Any:
         # A page for a logged-in user (or the login form with its CSRF token, or a new API
         # token) must not be kept by the browser or any cache along the way.
+        # Only a request with a token or a cookie can be authenticated: an anonymous reader's
+        # request (a script's query) loads no user.
         if request.endpoint in NO_STORE or (
             request.endpoint != "static"
-            and (bearer_token() is not None or current_user.is_authenticated)
+            and (
+                bearer_token() is not None
+                or (bool(request.cookies) and current_user.is_authenticated)
+            )
         ):
             response.headers["Cache-Control"] = "no-store"
         return response
