@@ -267,3 +267,39 @@ def test_closing_the_pool_while_a_worker_is_being_replaced(small) -> None:
     finally:
         threading.excepthook = previous
     assert failures == []
+
+
+def test_workers_of_a_disk_store_read_its_replica_and_follow_writes(tmp_path) -> None:
+    """The server holds a disk store open for writing, which no other process may open: its
+    workers start afresh on the on-disk replica, and move to the newest revision before each
+    query (before: every worker failed to start, so a disk store could not be served)."""
+    from dialogue_kg.config import Settings
+    from dialogue_kg.core.archive import Archive
+
+    (tmp_path / "empty").mkdir()
+    settings = Settings.from_env(
+        {},
+        data_dir=str(tmp_path / "archive"),
+        graph_data_dir=str(tmp_path / "empty"),
+        store="disk",
+        query_workers=0,
+    )
+    count = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", formats=("csv",))
+    with Archive.open(settings) as server:
+        pool = QueryPool(settings, 2, timeout=30, max_bytes=1 << 20, archive=server)
+        try:
+            before = int(pool.run(count).body.split()[1])
+            assert before == len(server.store)
+            for text in ("new", "newer"):
+                server.load(
+                    f"<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> '{text}' .".encode(),
+                    agent="t",
+                    fmt="turtle",
+                    validate=False,
+                    sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
+                )
+                for _ in range(2):  # each worker follows
+                    assert int(pool.run(count).body.split()[1]) == len(server.store)
+            assert len(server.store) > before
+        finally:
+            pool.close()

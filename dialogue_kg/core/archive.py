@@ -37,8 +37,9 @@ from dialogue_kg.core.journal import (
     check_text,
 )
 from dialogue_kg.core.provenance import changeset_quads
-from dialogue_kg.core.store import QuadStore, make_store, replica, snapshot
+from dialogue_kg.core.store import QuadStore, StoreError, make_store, replica, snapshot
 from dialogue_kg.core.store.oxigraph import OxigraphStore
+from dialogue_kg.core.store.replica import ReplicaStore
 from dialogue_kg.core.validation import ValidationError, Validator, Violation, check_engine
 from dialogue_kg.namespaces import Minter
 
@@ -88,7 +89,6 @@ class Archive:
         self._lock = threading.RLock()
         self._refreshed_at = -1  # journal revision at the last refresh()
         self._validator: Validator | None = None
-        self._pinned = False  # opened by open_current: the store stays at its revision
         self.clock: Callable[[], datetime] = _utcnow  # transaction time (tests fix it)
 
     # -- opening ---------------------------------------------------------------------------------
@@ -122,20 +122,27 @@ class Archive:
         if snapshot.due(archive.store, journal):
             with archive.reading():
                 snapshot.write(archive.store, journal)
+        if settings.store == "disk" and not readonly:
+            archive.keep_replica()  # what query workers open: they cannot share a disk store
         return archive
 
     @classmethod
     def open_current(
-        cls, settings: Settings | None = None, *, progress: Progress | None = None
+        cls,
+        settings: Settings | None = None,
+        *,
+        progress: Progress | None = None,
+        initialise: bool = True,
     ) -> Archive:
-        """Open the archive to read its current state only (the read-only commands): from the
-        on-disk replica when the store is in memory, so that an unchanged directory opens
-        without reading the journal whole or loading the store (docs/proportion.md). The
-        archive stays at the revision it opened at, and refuses writes. Falls back to
-        :meth:`open` (making the replica for next time) when there is none yet."""
+        """Open the archive to read its current state (the read-only commands, and query
+        workers that cannot share the server's store) from the on-disk replica, so that an
+        unchanged directory opens without reading the journal whole or loading the store
+        (docs/proportion.md). Writes are refused; :meth:`refresh` moves it to the newest
+        revision. Falls back to :meth:`open` (making the replica for next time) when there is
+        none yet, or with the remote store."""
         settings = settings or Settings.from_env()
-        if settings.store != "memory" or not settings.replica:
-            return cls.open(settings, progress=progress)
+        if settings.store == "remote" or not settings.replica:
+            return cls.open(settings, progress=progress, initialise=initialise)
         minter = Minter(settings.base_iri)
         try:
             journal = Journal(settings.data_path).open(
@@ -146,18 +153,29 @@ class Archive:
         if journal is not None and journal.revision:
             store = replica.open_current(journal, minter, lambda s, r: _apply_to(s, r, minter))
             if store is not None:
-                archive = cls(settings, store, journal)
-                archive._pinned = True
-                return archive
-        archive = cls.open(settings, progress=progress)
-        if archive.journal.revision:
-            with archive.reading():
-                made = snapshot.current_file(archive.store, archive.journal)
-                if made is not None:
-                    kept = replica.make(archive.journal, minter, made)
-                    if kept is not None:
-                        kept.close()
+                return cls(settings, store, journal)
+        archive = cls.open(settings, progress=progress, initialise=initialise)
+        archive.keep_replica()
         return archive
+
+    def keep_replica(self) -> None:
+        """Make the on-disk replica of the current state when none is at the journal's head:
+        a checkpoint of the disk store (milliseconds), or a load of the in-memory store's
+        snapshot."""
+        if self.settings.store == "remote" or not self.settings.replica:
+            return
+        if not self.journal.revision or isinstance(self.store, ReplicaStore):
+            return
+        with self.reading():
+            if replica.at_head(self.journal):
+                return
+            if isinstance(self.store, OxigraphStore) and self.store.path is not None:
+                made = replica.make_from_store(self.journal, self.minter, self.store)
+            else:
+                path = snapshot.current_file(self.store, self.journal)
+                made = replica.make(self.journal, self.minter, path) if path else None
+            if made is not None:
+                made.close()
 
     def close(self) -> None:
         """Release the store."""
@@ -197,12 +215,10 @@ class Archive:
         with self._lock:
             # Called before every request and query: when the journal has not grown since the
             # store was last brought level, skip asking the store for its revision.
-            if self._pinned:
-                return 0
             self.journal.refresh()
             if self.journal.revision == self._refreshed_at:
                 return 0
-            applied = self._apply_pending()
+            applied = self._level()
             self._refreshed_at = self.journal.revision
             return applied
 
@@ -395,10 +411,31 @@ class Archive:
 
     def _catch_up(self, progress: Progress | None = None) -> int:
         """Bring the store level with the journal (records from other processes, or at start)."""
-        if self._pinned:
-            return 0
         self.journal.refresh()
+        return self._level(progress)
+
+    def _level(self, progress: Progress | None = None) -> int:
+        """Bring the store level with the records the journal has read; return how many."""
+        if isinstance(self.store, ReplicaStore):
+            return self._follow_replica()
         return self._apply_pending(progress)
+
+    def _follow_replica(self) -> int:
+        """Move to the replica of the journal's head (made from the newest one if needed)."""
+        before = self.store.applied_revision()
+        if self.journal.revision == before:
+            return 0
+        newer = replica.open_current(
+            self.journal, self.minter, lambda s, r: _apply_to(s, r, self.minter)
+        )
+        if newer is None:
+            raise StoreError(
+                "the on-disk replica cannot be brought level with the journal; "
+                "`dialogue-kg rebuild` makes it again"
+            )
+        old, self.store = self.store, newer
+        old.close()
+        return self.journal.revision - before
 
     def _violations(self, changesets: list[ChangeSet], validate: bool | None) -> list[Violation]:
         if not (self.settings.validate if validate is None else validate):

@@ -217,7 +217,9 @@ def _worker_main(settings: Settings, conn: Connection) -> None:
 
     isolation = None if needs_network(settings) else isolate_network()
     cap_memory(settings.query_memory_mb)
-    archive = Archive.open(settings, initialise=False)
+    # The on-disk replica: opened in milliseconds, and the only way to read a disk store that
+    # the server holds open for writing.
+    archive = Archive.open_current(settings, initialise=False)
     conn.send(Ready(archive.revision, isolation))
     _answer_queries(archive, conn)
 

@@ -108,17 +108,22 @@ def test_an_archive_opened_on_the_replica_refuses_writes_before_the_journal(sett
     assert journal.stat().st_size == size
 
 
-def test_it_stays_at_the_revision_it_opened_at(settings) -> None:
+def test_refresh_moves_it_to_the_newest_revision(settings) -> None:
     with Archive.open(settings) as writer:
         _label(writer, "one")
     Archive.open_current(settings).close()
     with Archive.open_current(settings) as reader:
         revision = reader.revision
+        assert reader.refresh() == 0
         with Archive.open(settings) as writer:
             _label(writer, "two")
-        assert reader.refresh() == 0
-        assert reader.revision == revision
+            _label(writer, "three")
+            expected = _state(writer)
         assert not reader.query("ASK { ?s ?p 'two' }")
+        assert reader.refresh() == 2
+        assert reader.revision == revision + 2
+        assert isinstance(reader.store, ReplicaStore)
+        assert _state(reader) == expected
 
 
 def test_a_journal_restored_from_an_older_copy_is_not_answered_from_a_newer_replica(

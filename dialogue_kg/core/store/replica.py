@@ -117,6 +117,17 @@ def _lock_shared(folder: Path) -> int | None:
     return fd
 
 
+def at_head(journal: Journal) -> bool:
+    """True when the newest replica holds the journal's current revision."""
+    meta = _meta(journal)
+    return (
+        meta is not None
+        and meta["revision"] == journal.revision > 0
+        and meta["name"] == _name(journal.records[-1])
+        and (_root(journal) / meta["name"] / LOCK).exists()
+    )
+
+
 def open_current(journal: Journal, minter: Minter, apply: Apply) -> ReplicaStore | None:
     """The replica at the journal's current revision, read-only: the newest one if it is at
     the head, else a checkpoint of it brought level by ``apply``-ing the newer records. None
@@ -160,6 +171,20 @@ def _advance(
             store.close()
 
     return _publish(journal, head, minter, fill)
+
+
+def make_from_store(journal: Journal, minter: Minter, store: OxigraphStore) -> ReplicaStore | None:
+    """A replica of the journal's head made as a checkpoint of the on-disk store ``store``,
+    which holds that state (the caller holds it level and still): hard links, no copy."""
+    head = journal.records[-1]
+
+    def fill(target: Path) -> None:
+        store.store.flush()
+        store.store.backup(str(target))
+
+    made = _publish(journal, head, minter, fill)
+    _drop_unread(_root(journal), keep=_name(head))
+    return made
 
 
 def make(journal: Journal, minter: Minter, nquads: Path) -> ReplicaStore | None:
