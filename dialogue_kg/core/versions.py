@@ -667,9 +667,10 @@ def open_for_history(settings: Settings) -> Archive:
     query on an in-memory archive, whose current state the index also holds), so that they cost
     an index lookup, not a replay of the journal. A directory without a journal is initialised."""
     from dialogue_kg.core.archive import Archive
+    from dialogue_kg.core.store import replica
     from dialogue_kg.core.store.oxigraph import OxigraphStore as Store
 
-    journal = Journal(settings.data_path).open()
+    journal = Journal(settings.data_path).open(headers=replica.headers_file(settings.data_path))
     if journal.revision == 0:
         return Archive.open(settings)
     return Archive(settings, Store(Minter(settings.base_iri)), journal)
