@@ -399,6 +399,9 @@ class Archive:
         """Empty the store and replay the whole journal into it; return the revision."""
         with self._lock:
             replica.remove_all(self.journal.directory)  # derived from the journal: made again
+            # Read every record again (not from kept headers), so what is written next is the
+            # journal's own.
+            self.journal.open(readonly=self.journal.readonly)
             self.store.clear()
             for record in self.journal.read_records(1, self.revision):
                 _apply_to(self.store, record, self.minter)

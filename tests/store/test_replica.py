@@ -268,9 +268,7 @@ def test_verify_reports_record_headers_that_differ_from_the_journal(settings) ->
         _label(writer, "two")
     Archive.open_current(settings).close()
     Archive.open_current(settings).close()
-    root = settings.data_path / replica.DIRECTORY
-    meta = json.loads((root / replica.META).read_text())
-    headers = root / meta["name"] / replica.HEADERS
+    headers = replica.headers_file(settings.data_path)  # the newest: what opening reads
     data = json.loads(headers.read_text())
     data["records"][1][3] = "https://w3id.org/dialogue-kg/agent/somebody-else"
     headers.write_text(json.dumps(data))
@@ -283,3 +281,17 @@ def test_verify_reports_record_headers_that_differ_from_the_journal(settings) ->
     with Archive.open(settings) as archive:
         assert not archive.journal.records[1].agent.endswith("somebody-else")
         assert archive.verify().ok
+
+
+def test_the_snapshot_keeps_record_headers_too(settings) -> None:
+    """A server that never ran a read-only command still opens its journal without reading
+    every record: the in-memory store's snapshot keeps the headers up to its revision."""
+    with Archive.open(settings) as writer:
+        _label(writer, "one")
+        writer.rebuild()  # writes the snapshot at the head
+    assert not (settings.data_path / replica.DIRECTORY).exists()
+    headers = replica.headers_file(settings.data_path)
+    assert headers is not None and headers.parent.name == "snapshot"
+    whole = Journal(settings.data_path).open(readonly=True)
+    fast = Journal(settings.data_path).open(readonly=True, headers=headers)
+    assert _headers_only(fast.records) == _headers_only(whole.records)

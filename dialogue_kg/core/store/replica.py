@@ -37,6 +37,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dialogue_kg.core.journal import Journal, Record, fsync_path
+from dialogue_kg.core.store import snapshot
 from dialogue_kg.core.store.base import QuadStore
 from dialogue_kg.core.store.oxigraph import OxigraphStore
 from dialogue_kg.namespaces import Minter
@@ -94,14 +95,20 @@ def _name(record: Record) -> str:
 
 
 def headers_file(directory: Path) -> Path | None:
-    """The record headers kept with the newest replica (None when there is none): what lets
-    the journal open without reading the records they list."""
+    """The newest record headers kept with derived state (the newest replica's or the
+    snapshot's; None when neither has any): what lets the journal open without reading the
+    records they list."""
     journal = Journal(directory)
+    found = []
     meta = _meta(journal)
-    if meta is None or "/" in meta["name"]:
-        return None
-    path = _root(journal) / meta["name"] / HEADERS
-    return path if path.is_file() else None
+    if meta is not None and "/" not in meta["name"]:
+        path = _root(journal) / meta["name"] / HEADERS
+        if path.is_file():
+            found.append((meta["revision"], path))
+    kept = snapshot.headers(directory)
+    if kept is not None:
+        found.append(kept)
+    return max(found)[1] if found else None
 
 
 def _lock_shared(folder: Path) -> int | None:

@@ -30,6 +30,7 @@ from dialogue_kg.core.store.oxigraph import OxigraphStore
 
 DIRECTORY = "snapshot"
 META = "snapshot.json"
+HEADERS = "records.json"  # the journal's record headers up to the snapshot's revision
 FORMAT = 1
 MIN_GROWTH = 1 << 20  # journal bytes past the snapshot before it is written again
 
@@ -108,6 +109,7 @@ def write(store: QuadStore, journal: Journal) -> bool:
         store.store.dump(output=str(temp), format=ox.RdfFormat.N_QUADS)  # type: ignore[attr-defined]
         fsync_path(temp)
         os.replace(temp, folder / name)
+        journal.save_headers(folder / HEADERS, record.revision)
         meta = {
             "format": FORMAT,
             "revision": record.revision,
@@ -115,6 +117,7 @@ def write(store: QuadStore, journal: Journal) -> bool:
             "file": name,
             "bytes": (folder / name).stat().st_size,
             "quads": len(store),  # type: ignore[arg-type]
+            "headers": HEADERS,
         }
         meta_temp = folder / f".{META}.{uuid.uuid4().hex}.tmp"
         meta_temp.write_text(json.dumps(meta), encoding="utf-8")
@@ -145,3 +148,12 @@ def current_file(store: QuadStore, journal: Journal) -> Path | None:
         return None
     path = journal.directory / DIRECTORY / str(meta.get("file", ""))
     return path if path.is_file() else None
+
+
+def headers(directory: Path) -> tuple[int, Path] | None:
+    """The record headers written with the snapshot, and the revision they reach."""
+    meta = _meta(Journal(directory))
+    if meta is None or meta.get("headers") != HEADERS or not isinstance(meta.get("revision"), int):
+        return None
+    path = Path(directory) / DIRECTORY / HEADERS
+    return (meta["revision"], path) if path.is_file() else None
