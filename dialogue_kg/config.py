@@ -67,7 +67,8 @@ class Settings:
         True,
         "DKG_REPLICA",
         "Read-only commands (query, report, analyse, export) open an on-disk replica of the "
-        "current state kept in DATA_DIR/replica/ instead of loading the in-memory store.",
+        "current state kept in DATA_DIR/replica/ instead of loading the in-memory store; a "
+        "disk store's query workers read it (they cannot open the server's store).",
     )
     shacl_engine: str = setting(
         "rudof",
