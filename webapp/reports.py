@@ -12,7 +12,6 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from dialogue_kg.analysis.plots import render
 from dialogue_kg.analysis.reports import REPORTS, TITLES, UNSPECIFIED, Report, build_report
 
 from . import get_archive, wants_json
@@ -89,6 +88,8 @@ def _report(name: str) -> tuple[Report, str]:
             return _CACHE[key]
     report = build_report(archive, name, lang, **options)
     _name_unspecified(report)
+    from dialogue_kg.analysis.plots import render  # matplotlib: loaded at the first plot
+
     found = (report, render(report, gettext))
     with _LOCK:
         _CACHE[key] = found
