@@ -127,7 +127,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
         archive = Archive.open(Settings.from_env(**overrides))
     settings = archive.settings
     app = Flask(__name__)
-    app.wsgi_app = PublicAddress(app.wsgi_app, settings)  # type: ignore[method-assign]
+    from .sparql import QueryLane
+
+    # An anonymous reader's query skips the request machinery of pages (webapp.sparql).
+    app.wsgi_app = PublicAddress(QueryLane(app, app.wsgi_app), settings)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,

@@ -5,19 +5,24 @@ from __future__ import annotations
 import functools
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Request
 
 from dialogue_kg.config import Settings
+from dialogue_kg.core.archive import Archive
 from dialogue_kg.core.limits import ShapeError, scan_sparql
+from dialogue_kg.errors import DialogueKGError
 from dialogue_kg.protocol.protocol import (
     ProtocolError,
+    ProtocolRequest,
     candidates,
     choose_format,
     media_types,
@@ -27,7 +32,7 @@ from dialogue_kg.protocol.protocol import (
 from dialogue_kg.protocol.workers import Answer, QueryRequest, answer
 from dialogue_kg.write.update import run_update
 
-from . import get_archive
+from . import SECURITY_HEADERS, get_archive
 from .api import sources_and_comment, written
 from .auth import archivist_refusal, csrf_in_view, require_csrf
 
@@ -86,9 +91,9 @@ class ClientSlots:
 _slots_lock = threading.Lock()
 
 
-def _client_slots(settings: Settings) -> ClientSlots:
+def _client_slots(app: Flask, settings: Settings) -> ClientSlots:
     with _slots_lock:
-        return current_app.extensions.setdefault(
+        return app.extensions.setdefault(
             "sparql_client_slots", ClientSlots(settings.queries_per_client)
         )
 
@@ -129,6 +134,11 @@ def accepted_types() -> tuple[str, ...]:
     return _ranked_types(request.headers.get("Accept", ""))
 
 
+def _accepted(environ: dict[str, Any]) -> tuple[str, ...]:
+    """:func:`accepted_types` of a request's WSGI environ."""
+    return _ranked_types(environ.get("HTTP_ACCEPT", ""))
+
+
 @functools.lru_cache(maxsize=256)
 def _ranked_types(header: str) -> tuple[str, ...]:
     """:func:`accepted_types` for one ``Accept`` header: clients send the same few headers, so
@@ -146,12 +156,14 @@ def _no_values(name: str) -> list[str]:
     return []
 
 
-def run_query(query: QueryRequest) -> Answer:
-    """Answer a query in a query worker when there are any, else in this process."""
-    pool = current_app.extensions.get("query_pool")
+def run_query(query: QueryRequest, app: Flask | None = None) -> Answer:
+    """Answer a query in a query worker when there are any, else in this process (``app``:
+    the app's, when called outside a request context)."""
+    app = app or current_app
+    pool = app.extensions.get("query_pool")
     if pool is not None:
         return pool.run(query)
-    return answer(get_archive(), query)
+    return answer(app.extensions["dialogue_kg"], query)
 
 
 def _wants_page() -> bool:
@@ -186,17 +198,37 @@ def sparql() -> Response:
         fmt = choose_format(True, request.args.getlist("format"), accepted_types())
         body = service_description(request.base_url, fmt if fmt.rdf else None)
         return Response(body, 200, mimetype=fmt.media_type)
-    settings = get_archive().settings
+    return _answer(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        req,
+        request.values.getlist,
+        accepted_types(),
+        request.remote_addr or "",
+    )
+
+
+def _answer(
+    app: Flask,
+    req: ProtocolRequest,
+    values: Callable[[str], list[str]],
+    accepted: tuple[str, ...],
+    client: str,
+) -> Response:
+    """The answer to the query of ``req``: the view's and the query lane's one way to answer.
+    ``values`` gives a parameter's values, ``accepted`` the media types ranked from Accept,
+    ``client`` the address whose slots count."""
+    archive: Archive = app.extensions["dialogue_kg"]
+    settings = archive.settings
     query = QueryRequest(
-        req.query,
+        req.query or "",
         default_graphs=tuple(req.default_graphs),
         named_graphs=tuple(req.named_graphs),
-        formats=tuple(request.values.getlist("format")),
-        accepted=accepted_types(),
+        formats=tuple(values("format")),
+        accepted=accepted,
         max_bytes=settings.max_result_bytes,
-        revision=_revision(request.values.get("revision")),
+        revision=_revision(archive, values("revision")),
     )
-    with _client_slots(settings).slot(request.remote_addr or "") as free:
+    with _client_slots(app, settings).slot(client) as free:
         if not free:
             response = _text(
                 429,
@@ -206,20 +238,20 @@ def sparql() -> Response:
             response.headers["Retry-After"] = "5"
             return response
         # Measured within the client's slot: a long text costs this process time.
-        _check_shape(req.query, settings, "the query")
+        _check_shape(query.sparql, settings, "the query")
         # A past revision's state comes from the history index, built in the worker that
         # answers: the same time limit, memory cap and network barrier as any query.
-        found = run_query(query)
+        found = run_query(query, app)
     return Response(found.body, 200, mimetype=found.media_type)
 
 
-def _revision(raw: str | None) -> int | None:
+def _revision(archive: Archive, given: list[str]) -> int | None:
     """``?revision=N``: None for the current state, else N once the journal has it."""
+    raw = given[0] if given else None
     if raw is None or raw == "":
         return None
     if not raw.isdigit():
         raise ProtocolError(400, "revision must be a whole number")
-    archive = get_archive()
     revision = int(raw)
     if revision > archive.revision:
         raise ProtocolError(
@@ -263,10 +295,66 @@ def _update(update: str) -> Response:
     return written(records)
 
 
+# Browser tools on other origins may query the endpoint (it is public and read-only).
+CORS_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Content-Type, Accept"),
+)
+
+
 @bp.after_request
 def _cors(response: Response) -> Response:
     """Let browser tools on other origins query the endpoint (it is public and read-only)."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    for key, value in CORS_HEADERS:
+        response.headers[key] = value
     return response
+
+
+class QueryLane:
+    """WSGI middleware: an anonymous reader's GET query on ``/sparql`` (no cookie, no
+    ``Authorization``, no ``lang``) is answered here, through :func:`_answer` like the view but
+    without Flask's request machinery (session, user, the hooks of every page), which cost a
+    short query more than the rest of its way through the server. Its answer carries the headers
+    the app's hooks would add; everything else goes to the app."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.app, self.wsgi_app = app, wsgi_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("PATH_INFO") != "/sparql"
+            or "HTTP_COOKIE" in environ
+            or "HTTP_AUTHORIZATION" in environ
+        ):
+            return self.wsgi_app(environ, start_response)
+        request = Request(environ)
+        args = request.args
+        if "query" not in args or "lang" in args:
+            return self.wsgi_app(environ, start_response)
+        try:
+            self.app.extensions["dialogue_kg"].refresh()
+            req = read_request("GET", None, args.getlist, _no_values, b"")
+            response = _answer(
+                self.app, req, args.getlist, _accepted(environ), request.remote_addr or ""
+            )
+        except DialogueKGError as exc:
+            response = self._failed(environ, exc)
+        except Exception as exc:  # noqa: BLE001 - a bug: Flask logs it and answers 500
+            with self.app.request_context(environ):
+                response = self.app.handle_exception(exc)
+        headers = response.headers
+        for key, value in (*CORS_HEADERS, *SECURITY_HEADERS):
+            if key not in headers:
+                headers[key] = value
+        # The session is read on every request the app answers: a cookie would change this.
+        headers.add("Vary", "Cookie")
+        return response(environ, start_response)
+
+    def _failed(self, environ: dict[str, Any], exc: DialogueKGError) -> Response:
+        """The app's answer to ``exc`` (webapp.errors), made in a context of this request."""
+        from .errors import error_response
+
+        with self.app.request_context(environ):
+            return error_response(exc)
