@@ -162,8 +162,11 @@ def _typed_values(rudof: pyrudof.Rudof) -> dict[tuple, list[ox.Literal]]:
         format=pyrudof.ResultShaclValidationFormat.Turtle
     )
     graph: dict[object, dict[str, ox.Term]] = {}
-    for t in ox.parse(report.encode(), format=ox.RdfFormat.TURTLE):
-        graph.setdefault(t.subject, {})[t.predicate.value] = t.object
+    try:
+        for t in ox.parse(report.encode(), format=ox.RdfFormat.TURTLE):
+            graph.setdefault(t.subject, {})[t.predicate.value] = t.object
+    except SyntaxError:  # pragma: no cover - a report rudof wrote wrong: its renderings stand
+        return {}
     out: dict[tuple, list[ox.Literal]] = {}
     for result in graph.values():
         value = result.get(SH + "value")
