@@ -251,7 +251,7 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
             if forked and busy >= RETIRE_CHECK_S:
                 busy = 0.0
                 retire = private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
-            conn.send(replace(result, retire=retire))
+            conn.send(replace(result, retire=True) if retire else result)
 
 
 def _zygote_main(settings: Settings, store: object, journal: object, conn: Connection) -> None:
@@ -446,7 +446,9 @@ class QueryPool:
                 f"every query worker stayed busy for {self.timeout:g} s; try again later"
             ) from None
         try:
-            worker.conn.send(replace(request, max_bytes=self.max_bytes))
+            if request.max_bytes != self.max_bytes:
+                request = replace(request, max_bytes=self.max_bytes)
+            worker.conn.send(request)
             if not worker.conn.poll(self.timeout):
                 worker.kill()
                 worker = None  # replaced below
@@ -476,7 +478,7 @@ class QueryPool:
                 threading.Thread(target=self._replace, daemon=True).start()
         if isinstance(reply, QueryError):
             raise QueryFailed(reply.kind, reply.message, reply.status)
-        return replace(reply, retire=False)
+        return replace(reply, retire=False) if reply.retire else reply
 
     def _replace(self) -> None:
         try:
