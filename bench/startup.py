@@ -39,8 +39,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+STORE = os.environ.get("DKG_STORE", "memory")  # set by --store
+
+
 def _env(data_dir: Path, graph_data: Path | None, workers: int) -> dict[str, str]:
     env = dict(os.environ, DKG_DATA_DIR=str(data_dir), DKG_QUERY_WORKERS=str(workers))
+    env["DKG_STORE"] = STORE
     env["DKG_VALIDATE"] = "false"
     if graph_data is not None:
         env["DKG_GRAPH_DATA"] = str(graph_data)
@@ -49,7 +53,7 @@ def _env(data_dir: Path, graph_data: Path | None, workers: int) -> dict[str, str
 
 def prepare(label: str, target: int, work: Path) -> tuple[Path, Path | None]:
     """A data directory holding one size (made once, kept for every later run)."""
-    data_dir = work / f"data-{label}"
+    data_dir = work / (f"data-{label}" if STORE == "memory" else f"data-{label}-{STORE}")
     if label == "curated":
         graph_data = None
     else:
@@ -176,11 +180,41 @@ def raw_load(label: str) -> float | None:
     return round(time.perf_counter() - started, 2)
 
 
+RAW_RSS = """
+import sys, pyoxigraph as ox
+def rss():
+    with open("/proc/self/status") as fh:
+        return next(int(x.split()[1]) for x in fh if x.startswith("VmRSS")) / 1024
+store = ox.Store()
+store.bulk_load(path=sys.argv[1], format=ox.RdfFormat.N_QUADS)
+print(round(rss()))
+"""
+
+
+def raw_rss(label: str) -> int | None:
+    """MiB resident in a Python process holding raw pyoxigraph's in-memory store of the same
+    quads (the interpreter included): "one store" for the memory ratios."""
+    if label == "curated":
+        return None
+    out = subprocess.run(
+        [sys.executable, "-c", RAW_RSS, str(paths(DATA, label)["nquads"])],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.strip())
+
+
 def measure(label: str, target: int, work: Path, workers: list[int], runs: int) -> dict:
     """Start-up figures of one size."""
     data_dir, graph_data = prepare(label, target, work)
     serve_once(data_dir, graph_data, workers[0])  # the first start may write what later ones use
-    row: dict = {"size": label, "raw_load_s": raw_load(label), "serve": {}}
+    row: dict = {
+        "size": label,
+        "raw_load_s": raw_load(label),
+        "raw_rss_mib": raw_rss(label),
+        "serve": {},
+    }
     for n in workers:
         found = [serve_once(data_dir, graph_data, n) for _ in range(runs)]
         best = min(found, key=lambda r: r["ready_s"])
@@ -207,11 +241,12 @@ def _markdown(results: dict) -> str:
         "a full-scan count twice (RSS and PSS): RSS counts shared pages once per process, PSS "
         "divides them (what the tree really holds). CLI: "
         "`dialogue-kg query -e 'ASK {}'` wall time, interpreter start included (`--version` "
-        "alone beside it).",
+        "alone beside it). One raw store: RSS of a Python process holding raw pyoxigraph's "
+        "in-memory store of the same quads (interpreter included).",
         "",
         "| label | size | workers | processes | ready s | PSS MiB ready | RSS MiB | PSS MiB "
-        "| raw pyoxigraph load s | CLI query s | CLI --version s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| raw pyoxigraph load s | one raw store RSS MiB | CLI query s | CLI --version s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, run in results.items():
         for row in run["rows"]:
@@ -219,7 +254,7 @@ def _markdown(results: dict) -> str:
                 lines.append(
                     f"| {name} | {row['size']} | {n} | {s['processes']} | {s['ready_median_s']} | "
                     f"{s.get('pss_ready_mib', '—')} | {s['rss_mib']} | {s['pss_mib']} | "
-                    f"{row['raw_load_s'] or '—'} | "
+                    f"{row['raw_load_s'] or '—'} | {row.get('raw_rss_mib') or '—'} | "
                     f"{row['cli_query_median_s']} | {row['cli_version_median_s']} |"
                 )
     lines.append("")
@@ -237,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work-dir", type=Path, default=Path("/tmp/dkg-startup"))
     ap.add_argument("--note", default="")
+    ap.add_argument(
+        "--store", choices=("memory", "disk"), default="memory", help="DKG_STORE of the server"
+    )
     args = ap.parse_args(argv)
+    global STORE  # noqa: PLW0603 - one setting for every helper of this run
+    STORE = args.store
     workers = [int(n) for n in args.workers.split(",")]
     load_before = os.getloadavg()[0]
     rows = [
