@@ -303,3 +303,18 @@ def test_workers_of_a_disk_store_read_its_replica_and_follow_writes(tmp_path) ->
             assert len(server.store) > before
         finally:
             pool.close()
+
+
+@pytest.mark.server
+def test_queries_one_at_a_time_are_answered_by_one_worker(small) -> None:
+    """With fewer queries at once than workers, the worker that answered last answers the next
+    (the store's pages the last query read are still in its caches), not each worker in turn."""
+    pool = QueryPool(small.settings, 2, timeout=30, max_bytes=1 << 20, archive=small)
+    try:
+        answered_last = []
+        for _ in range(4):
+            assert pool.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
+            answered_last.append(pool._idle.queue[-1])
+        assert len({id(worker) for worker in answered_last}) == 1
+    finally:
+        pool.close()
