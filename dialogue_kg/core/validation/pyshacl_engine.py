@@ -1,7 +1,7 @@
 """The pySHACL engine: the reference SHACL implementation, run the way the archive needs it.
 
 pySHACL is the reference the tests hold rudof (the default engine) to, and a setting
-(``DKG_SHACL_ENGINE=pyshacl``); it is 3-5x slower than rudof on a bulk load. ``run_pyshacl``
+(``DKG_SHACL_ENGINE=pyshacl``); it is 2-3x slower than rudof on a bulk load. ``run_pyshacl``
 calls it on the touched resources only, without the ``focus_nodes`` option: pySHACL 0.40
 applies that option inside nested shapes too, so the members of ``sh:or``, ``sh:node`` and
 ``sh:qualifiedValueShape`` judged no value at all and those constraints always held.

@@ -1,5 +1,5 @@
-"""The rudof engine, the default: SHACL Core in Rust (pyrudof), 3-5x faster than pySHACL on
-bulk loads and faster on one small change set too.
+"""The rudof engine, the default: SHACL Core in Rust (pyrudof), 2-3x faster than pySHACL on a
+bulk load and about 3x on one small change set (bench/results/core.md, post.md).
 
 rudof validates every target in the data it is given; the validator gives it a touched
 resource's statements plus the types of what they point at, so only results about the focus

@@ -2,8 +2,8 @@
 
 The validator gathers what the shapes need to judge the touched resources (their statements
 after the change, the types of what they point at, the ontology's class hierarchy), reports
-ill-typed literals itself, and hands the rest to a SHACL engine: rudof (the default; 3-5x faster
-on bulk loads, and faster on one small change) or pySHACL (the reference the tests hold rudof to).
+ill-typed literals itself, and hands the rest to a SHACL engine: rudof (the default; 2-3x faster
+on a bulk load, about 3x on one small change) or pySHACL (the reference the tests hold rudof to).
 """
 
 from __future__ import annotations
