@@ -35,6 +35,7 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import mmap
 import os
 import re
 import shutil
@@ -695,15 +696,11 @@ class Journal:
     def _scan_after(self, known: list[Record]) -> ScanResult:
         """Scan only the bytes after the last of ``known`` records, chained to it."""
         last = known[-1]
-        with open(self.path, "rb") as fh:
-            fh.seek(last.end)
-            tail = fh.read()
-        after = scan(tail, 0, last.revision + 1, last.digest)
-        base = last.end
-        found = [replace(r, offset=r.offset + base, end=r.end + base) for r in after.records]
+        with _mapped(self.path) as data:
+            after = scan(data, last.end, last.revision + 1, last.digest)
         return ScanResult(
-            records=known + found,
-            good_end=base + after.good_end,
+            records=known + after.records,
+            good_end=after.good_end,
             torn_bytes=after.torn_bytes,
             unfinished=after.unfinished,
         )
@@ -723,15 +720,13 @@ class Journal:
             return []
         if size < self._end:
             raise JournalError("the journal shrank while open: it was modified from outside")
-        with open(self.path, "rb") as fh:
-            fh.seek(self._end)
-            data = fh.read()
-        # A tail may be a write in progress: it is checked by the next writer, under the lock.
-        tail = scan(data, 0, self.revision + 1, self.head, check_tail=False)
-        base = self._end
-        found = [replace(r, offset=r.offset + base, end=r.end + base) for r in tail.records]
+        # Positions are the file's, so that any damage is reported at its byte offset. A tail
+        # may be a write in progress: it is checked by the next writer, under the lock.
+        with _mapped(self.path) as data:
+            tail = scan(data, self._end, self.revision + 1, self.head, check_tail=False)
+        found = tail.records
         self.records.extend(found)
-        self._end += tail.good_end
+        self._end = tail.good_end
         self.torn_bytes = tail.torn_bytes
         if self._lock_depth:
             self._level_in_lock = True
@@ -993,6 +988,17 @@ def _write_all(fd: int, buffers: list[bytes]) -> None:
             else:
                 pending[first] = pending[first][written:]
                 written = 0
+
+
+@contextlib.contextmanager
+def _mapped(path: Path) -> Iterator[mmap.mmap | bytes]:
+    """The file's bytes, mapped (read only where used: the records past a known point)."""
+    with open(path, "rb") as fh:
+        if os.fstat(fh.fileno()).st_size == 0:
+            yield b""
+            return
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield data
 
 
 def fsync_path(path: Path) -> None:

@@ -295,3 +295,24 @@ def test_the_snapshot_keeps_record_headers_too(settings) -> None:
     whole = Journal(settings.data_path).open(readonly=True)
     fast = Journal(settings.data_path).open(readonly=True, headers=headers)
     assert _headers_only(fast.records) == _headers_only(whole.records)
+
+
+def test_damage_past_the_headers_is_reported_at_its_byte_in_the_file(settings) -> None:
+    """Records read after known ones (from headers, or by a refresh) are read in place, so an
+    error names the record's offset in the file, not in the bytes read."""
+    with Archive.open(settings) as writer:
+        _label(writer, "one")
+        reader = Journal(settings.data_path).open(readonly=True)
+        _label(writer, "two")
+        last = writer.journal.records[-1]
+    path = settings.data_path / Journal.FILENAME
+    data = bytearray(path.read_bytes())
+    at = data.index(b"two", last.offset)
+    data[at] = ord("T")
+    path.write_bytes(bytes(data))
+    with pytest.raises(JournalError, match=f"record {last.revision} at byte {last.offset}:"):
+        reader.refresh()
+    headers = settings.data_path / "records.json"
+    reader.save_headers(headers)
+    with pytest.raises(JournalError, match=f"record {last.revision} at byte {last.offset}:"):
+        Journal(settings.data_path).open(readonly=True, headers=headers)
