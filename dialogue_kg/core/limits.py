@@ -64,7 +64,8 @@ class SparqlShape:
 def _too_long(what: str, limit: int) -> ShapeError:
     return ShapeError(
         f"{what} chains more than {limit} operators (UNION, OPTIONAL, MINUS, BIND, VALUES, "
-        "FILTER, &&, ||, !, arithmetic, path steps); the engine nests each one a level deeper, "
+        "FILTER, &&, ||, !, arithmetic, path steps, groups {…}); the engine nests each one a "
+        "level deeper, "
         f"so the archive refuses it before parsing (setting DKG_MAX_NESTING × {CHAIN_PER_DEPTH})"
     )
 
@@ -127,6 +128,11 @@ def scan_sparql(
             continue
         at, char = end, found.group()
         if char in _OPEN:
+            if chains and char == "{":
+                # Groups in sequence ({…} {…} …) are joined into a tree as deep as the sequence.
+                chained += 1
+                if chained > max_chain:
+                    raise _too_long(what, max_chain)
             push(at + 1, depth + 1)
         elif char in _CLOSE:
             push(at + 1, max(depth - 1, 0))

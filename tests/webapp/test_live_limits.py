@@ -131,6 +131,12 @@ CHAINS = {
         "application/sparql-query",
         ("SELECT * WHERE { ?a <urn:p>" + "/<urn:p>" * CHAIN + " ?b }").encode(),
     ),
+    # 20,000 groups in sequence crash raw Oxigraph (a segmentation fault).
+    "query with a chain of groups": (
+        "/sparql",
+        "application/sparql-query",
+        ("SELECT * WHERE { " + "{?s ?p ?o} " * 2 * CHAIN + "}").encode(),
+    ),
 }
 
 
