@@ -318,3 +318,62 @@ def test_queries_one_at_a_time_are_answered_by_one_worker(small) -> None:
         assert len({id(worker) for worker in answered_last}) == 1
     finally:
         pool.close()
+
+
+@pytest.mark.server
+def test_a_freed_worker_is_handed_the_next_waiting_query(small) -> None:
+    """Eight threads on two workers: a thread that gets its answer sends the next waiting query
+    itself. Every thread gets the answer to its own query, and waiting left nothing behind."""
+    pool = QueryPool(small.settings, 2, timeout=30, max_bytes=1 << 20, archive=small)
+    wrong: list[tuple[int, bytes]] = []
+
+    def client(n: int) -> None:
+        for i in range(15):
+            value = n * 100 + i
+            body = pool.run(QueryRequest(f"SELECT ({value} AS ?n) {{}}", formats=("csv",))).body
+            if body.split()[1] != str(value).encode():
+                wrong.append((value, body))
+
+    try:
+        threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert wrong == []
+        assert not pool._waiting and pool._idle.qsize() == 2
+    finally:
+        pool.close()
+
+
+@pytest.mark.server
+def test_a_query_waiting_for_a_worker_gives_up_at_the_time_limit(small) -> None:
+    """Two slow queries hold the only worker past the limit in turn (the second waits, then is
+    handed the replacement of the worker the first was stopped in); a third query waits no longer
+    than the limit, then is refused; the worker answers again afterwards."""
+    pool = QueryPool(small.settings, 1, timeout=2, max_bytes=1 << 20, archive=small)
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    stopped: list[str] = []
+
+    def run_slow() -> None:
+        try:
+            pool.run(QueryRequest(slow))
+        except QueryTimeout as exc:
+            stopped.append(str(exc))
+
+    try:
+        slow_ones = [threading.Thread(target=run_slow) for _ in range(2)]
+        for thread in slow_ones:
+            thread.start()
+            time.sleep(0.3)
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout, match="stayed busy for 2 s"):
+            pool.run(QueryRequest("ASK {}"))
+        assert 1.5 <= time.monotonic() - started < 4
+        for thread in slow_ones:
+            thread.join(10)
+        assert stopped == ["the query ran longer than the limit of 2 s and was stopped"] * 2
+        assert not pool._waiting
+        assert pool.run(QueryRequest("ASK {}")).body == b'{"head":{},"boolean":true}'
+    finally:
+        pool.close()

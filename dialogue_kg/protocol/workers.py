@@ -21,6 +21,7 @@ access at start (a network namespace of its own, with no interface up): a second
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import ctypes
 import logging
@@ -412,6 +413,19 @@ class _Worker:
         self.conn.close()
 
 
+class _Waiting:
+    """A query waiting for a free worker. The thread that frees a worker sends it the oldest
+    waiting query itself and hands the worker over, so the worker starts at once rather than
+    once the waiting thread has woken up (at eight clients on two workers, that wake-up left
+    each worker idle 0.5 ms between queries on average)."""
+
+    def __init__(self, request: QueryRequest) -> None:
+        self.request = request
+        self.worker: _Worker | None = None
+        self.sent_at = 0.0
+        self.handed = threading.Event()
+
+
 class QueryPool:
     """A fixed number of query workers with a per-query time limit. Given the ``archive`` the
     server holds (in memory), the workers are forked from it and share its store; else each
@@ -431,6 +445,8 @@ class QueryPool:
         # finds the store's pages it read last time still in the CPU's caches (taking workers in
         # turn made a client's queries up to twice as slow as in one worker).
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._waiting: collections.deque[_Waiting] = collections.deque()
+        self._lock = threading.Lock()  # held to move a worker between idle and waiting queries
         self._closed = False
         self._zygote = _Zygote(archive) if size and shares_store(archive) else None
         # Started together (workers that open the archive themselves replay it in parallel).
@@ -444,17 +460,14 @@ class QueryPool:
     def run(self, request: QueryRequest) -> Answer:
         """Answer a query (on the state at its ``revision``, if given) within the time limit
         and the pool's result size limit; QueryTimeout or QueryFailed otherwise."""
+        if request.max_bytes != self.max_bytes:
+            request = replace(request, max_bytes=self.max_bytes)
+        worker, sent_at = self._take(request)
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"every query worker stayed busy for {self.timeout:g} s; try again later"
-            ) from None
-        try:
-            if request.max_bytes != self.max_bytes:
-                request = replace(request, max_bytes=self.max_bytes)
-            worker.conn.send(request)
-            if not worker.conn.poll(self.timeout):
+            if sent_at is None:
+                worker.conn.send(request)
+                sent_at = time.monotonic()
+            if not worker.conn.poll(max(0.0, self.timeout - (time.monotonic() - sent_at))):
                 worker.kill()
                 worker = None  # replaced below
                 raise QueryTimeout(
@@ -478,12 +491,47 @@ class QueryPool:
                 worker = None
         finally:
             if worker is not None:
-                self._idle.put(worker)
+                self._release(worker)
             elif not self._closed:
                 threading.Thread(target=self._replace, daemon=True).start()
         if isinstance(reply, QueryError):
             raise QueryFailed(reply.kind, reply.message, reply.status)
         return replace(reply, retire=False) if reply.retire else reply
+
+    def _take(self, request: QueryRequest) -> tuple[_Worker, float | None]:
+        """An idle worker (the one idle last) and None; or, once one frees up within the time
+        limit, the worker a finished query handed over and when it was sent ``request``."""
+        with self._lock:
+            try:
+                return self._idle.get_nowait(), None
+            except queue.Empty:
+                waiting = _Waiting(request)
+                self._waiting.append(waiting)
+        if not waiting.handed.wait(self.timeout):
+            with self._lock:
+                if waiting.worker is None:
+                    self._waiting.remove(waiting)
+                    raise QueryTimeout(
+                        f"every query worker stayed busy for {self.timeout:g} s; try again later"
+                    )
+            waiting.handed.wait()  # handed over meanwhile: sent in a moment
+        assert waiting.worker is not None
+        return waiting.worker, waiting.sent_at
+
+    def _release(self, worker: _Worker) -> None:
+        """Send a free worker the oldest waiting query and hand it over, else keep it idle. A
+        worker that died meanwhile fails the send quietly: its pipe's end-of-file tells the
+        query's thread, which replaces it."""
+        with self._lock:
+            waiting = self._waiting.popleft() if self._waiting else None
+            if waiting is None:
+                self._idle.put(worker)
+                return
+            waiting.worker = worker
+        with contextlib.suppress(OSError):
+            worker.conn.send(waiting.request)
+        waiting.sent_at = time.monotonic()
+        waiting.handed.set()
 
     def _replace(self) -> None:
         try:
@@ -495,7 +543,7 @@ class QueryPool:
         if self._closed:
             worker.kill()
         else:
-            self._idle.put(worker)
+            self._release(worker)
 
     def close(self) -> None:
         """Stop every idle worker, and the zygote."""
