@@ -34,6 +34,7 @@ from dialogue_kg.core.journal import (
     JournalError,
     Record,
     check_iri,
+    check_line_lengths,
     check_text,
 )
 from dialogue_kg.core.provenance import changeset_quads
@@ -249,6 +250,7 @@ class Archive:
         nothing. ``validate`` False (or None with validation off in the settings) checks nothing."""
         with self._lock:
             self._catch_up()
+            self._drafts(changesets, LOADER_AGENT)  # what commit refuses before validating
             return self._violations(changesets, validate)
 
     def commit(
@@ -272,10 +274,12 @@ class Archive:
             self._catch_up()
             if expected_head is not ... and expected_head != self.journal.head:
                 raise ConflictError(expected_head, self.journal.head, self.journal.revision)  # type: ignore[arg-type]
+            # Drafts first: a statement the journal could not read back is refused before any
+            # validator sees it (rudof's reader stops at 16 MiB a line).
+            drafts, added = self._drafts(changesets, agent_iri)
             violations = self._violations(changesets, validate)
             if violations:
                 raise ValidationError(violations)
-            drafts, added = self._drafts(changesets, agent_iri)
             unseen = _unseen(self.store, changesets)
             records = self.journal.append(drafts)
             for record, cs, quads, fresh in zip(records, changesets, added, unseen, strict=True):
@@ -488,6 +492,7 @@ class Archive:
                 graph = ox.NamedNode(iri)
                 added = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in cs.added]
                 draft.added = [str(q) for q in added]
+            check_line_lengths(draft)
             drafts.append(draft)
             added_by_cs.append(added)
         return drafts, added_by_cs

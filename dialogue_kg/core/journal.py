@@ -319,7 +319,7 @@ def _encode(
         parts.append(b"A " + (end + b"A ").join(draft.added_lines) + end)
         added += len(draft.added_lines)
     parts.append(b"TC .\n")
-    _check_line_lengths(draft)
+    check_line_lengths(draft)
     hasher = hashlib.sha256(head_bytes)
     for part in parts:
         hasher.update(part)
@@ -327,7 +327,7 @@ def _encode(
     return head_bytes + f"H digest {_literal(digest)} .\n".encode(), parts, digest, added
 
 
-def _check_line_lengths(draft: Draft) -> None:
+def check_line_lengths(draft: Draft) -> None:
     """InputError when a statement, as the journal writes it (escapes included), is longer than
     the journal's reader takes: it would brick the archive on the next read."""
     longest = max(
