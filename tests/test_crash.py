@@ -25,22 +25,7 @@ RUNS = 8
 def run_and_kill(data_dir: Path, store: str, start: int, delay: float) -> list[int]:
     """Start a writer; once it is writing, SIGKILL it after ``delay`` seconds; return the
     rounds it acknowledged."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.helpers.crash_writer", str(data_dir), store, str(start)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    if first != b"ready\n":
-        proc.kill()
-        _, err = proc.communicate()
-        raise RuntimeError(f"the writer did not start: {first!r} {err.decode()[-2000:]}")
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    out, _ = proc.communicate()
-    return [int(line.split()[1]) for line in out.decode().splitlines() if line.startswith("ack ")]
+    return _run_and_kill("tests.helpers.crash_writer", delay, data_dir, store, start)
 
 
 @pytest.mark.slow
@@ -112,8 +97,8 @@ def test_sigkill_while_the_history_index_is_kept_it_recovers_to_the_journal(
     )
     start, acknowledged = 0, []
     for _ in range(4):
-        acknowledged += _run_and_kill_module(
-            "tests.helpers.index_writer", data_dir, start, rng.uniform(0.5, 1.5)
+        acknowledged += _run_and_kill(
+            "tests.helpers.index_writer", rng.uniform(0.5, 1.5), data_dir, start
         )
         start += 10_000
         with Archive.open(settings, initialise=False) as arc:
@@ -147,8 +132,8 @@ def test_sigkill_while_the_replica_is_advanced_it_is_never_trusted_wrong(tmp_pat
     )
     start, acknowledged, opened_on_replica = 0, [], 0
     for _ in range(5):
-        acknowledged += _run_and_kill_module(
-            "tests.helpers.replica_writer", data_dir, start, rng.uniform(0.3, 1.2)
+        acknowledged += _run_and_kill(
+            "tests.helpers.index_writer", rng.uniform(0.3, 1.2), data_dir, start, "replica"
         )
         start += 10_000
         with Archive.open(settings, initialise=False) as arc:
@@ -164,9 +149,11 @@ def test_sigkill_while_the_replica_is_advanced_it_is_never_trusted_wrong(tmp_pat
     assert opened_on_replica >= 5
 
 
-def _run_and_kill_module(module: str, data_dir: Path, start: int, delay: float) -> list[int]:
+def _run_and_kill(module: str, delay: float, *args: object) -> list[int]:
+    """Run ``python -m module *args``; once it says "ready", SIGKILL it after ``delay`` seconds;
+    return the rounds it acknowledged ("ack N")."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", module, str(data_dir), str(start)],
+        [sys.executable, "-m", module, *map(str, args)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,7 +1,9 @@
-"""A writer to be killed while it keeps the history index: commits change sets that assert and
-retract, bringing the index level after each, in a loop ("ack N" after each durable batch).
+"""A writer to be killed while it keeps derived state: commits change sets that assert and
+retract in a loop ("ack N" after each durable batch), and after each brings the history index
+level (``index``) or opens the archive as a read-only command does, which makes or advances the
+on-disk replica (``replica``).
 
-Usage: python -m tests.helpers.index_writer DATA_DIR START
+Usage: python -m tests.helpers.index_writer DATA_DIR START [index|replica]
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .crash_writer import SOURCE, statements
 
 def main() -> None:
     data_dir, start = sys.argv[1], int(sys.argv[2])
+    keep = sys.argv[3] if len(sys.argv) > 3 else "index"
     settings = Settings.from_env({}, data_dir=data_dir, graph_data_dir=f"{data_dir}-no-graph-data")
     archive = Archive.open(settings, initialise=False)
     sys.stdout.write("ready\n")
@@ -34,9 +37,12 @@ def main() -> None:
             agent="index-writer",
             validate=False,
         )
-        index_for(archive)
         sys.stdout.write(f"ack {round_no}\n")
         sys.stdout.flush()
+        if keep == "index":
+            index_for(archive)
+        else:
+            Archive.open_current(settings).close()
         round_no += 1
 
 
