@@ -252,6 +252,23 @@ def test_failed_logins_are_stored_bounded_and_forgotten(accounts, monkeypatch):
         assert db.execute("SELECT COUNT(*) FROM failures").fetchone() == (1,)
 
 
+def test_failed_logins_from_many_names_and_addresses_keep_the_newest_few(accounts, monkeypatch):
+    """Made-up names from made-up addresses cannot grow the database without bound: past the
+    cap the oldest rows go, and the newest lock-outs are the ones kept."""
+    monkeypatch.setattr(accounts_module, "MAX_FAILURE_ROWS", 20)
+    now = [1_000_000.0]
+    monkeypatch.setattr(accounts_module.time, "time", lambda: now[0])
+    for i in range(60):
+        now[0] += 1
+        accounts.authenticate(f"user{i}", "wrong", f"10.0.{i}.1")
+    for _ in range(accounts_module.FREE_FAILURES):
+        accounts.authenticate("user59", "wrong", "10.0.59.1")
+    with sqlite3.connect(accounts.path) as db:
+        assert db.execute("SELECT COUNT(*) FROM failures").fetchone() == (20,)
+    assert accounts.locked_for("user59", "10.0.59.1") > 0
+    assert accounts.locked_for("user0", "10.0.0.1") == 0
+
+
 def test_parallel_guesses_cannot_slip_past_the_back_off(accounts):
     """Every check is counted before the password is looked at: of 24 guesses at once, the
     free ones are checked and the rest wait; after the lock runs out, 24 more get one check."""

@@ -39,6 +39,10 @@ FREE_FAILURES = 3
 MAX_LOCK = 15 * 60
 # Failed logins are forgotten (deleted) this long after the last one.
 FAILURE_MEMORY = 24 * 3600
+# At most this many are kept (the oldest go first): names and addresses an attacker makes up
+# cannot grow the accounts database without bound. Evicting a row takes this many failed logins,
+# each paying a password hash, which is slower than waiting out the longest back-off.
+MAX_FAILURE_ROWS = 100_000
 # Longest user name a login form may send; longer ones are refused before anything is stored.
 MAX_NAME_INPUT = 150
 # Agent names the archive itself writes as: no account may take them (or slugify to them).
@@ -73,6 +77,7 @@ CREATE TABLE IF NOT EXISTS failures (
     count INTEGER NOT NULL,
     last REAL NOT NULL
 );
+CREATE INDEX IF NOT EXISTS failures_last ON failures(last);
 CREATE INDEX IF NOT EXISTS failures_last ON failures(last);
 CREATE TABLE IF NOT EXISTS sessions (
     id_hash TEXT PRIMARY KEY,
@@ -360,6 +365,11 @@ class Accounts:
                     "INSERT INTO failures (key, count, last) VALUES (?, 1, ?) "
                     "ON CONFLICT(key) DO UPDATE SET count = count + 1, last = excluded.last",
                     (key, now),
+                )
+                db.execute(
+                    "DELETE FROM failures WHERE key IN (SELECT key FROM failures ORDER BY last "
+                    "LIMIT max(0, (SELECT COUNT(*) FROM failures) - ?))",
+                    (MAX_FAILURE_ROWS,),
                 )
                 row = _find(db, username, f"{_COLUMNS}, password_hash")
         # Checked against a dummy hash when there is no such user: the time reveals nothing.
