@@ -3,6 +3,7 @@ of the text, quickly, and what is refused is refused with a clear message."""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pyoxigraph as ox
@@ -239,3 +240,61 @@ def test_unterminated_quotes_and_iris_keep_the_turtle_scan_linear() -> None:
     start = time.monotonic()
     assert scan_turtle(text) == 0
     assert time.monotonic() - start < 1
+
+
+def _reference_turtle_depth(text: str) -> int:
+    """The depth as the parser would reach it, one token at a time (the scan before it was
+    vectorised): strings, IRIs, escapes and comments skipped; a closer never below zero."""
+    skipped = re.sub(
+        r'"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|\\.|#[^\n\r]*',
+        " ",
+        text,
+    )
+    depth = deepest = 0
+    for match in re.finditer(r"<<|>>|[(\[{)\]}]", skipped):
+        if match.group() in ("<<", "(", "[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "(",
+                ")",
+                "[",
+                "]",
+                "{",
+                "}",
+                "<<",
+                ">>",
+                "<",
+                ">",
+                '"',
+                "'",
+                "\\",
+                "#",
+                "\n",
+                "a",
+                " ",
+                "<urn:x>",
+                '"s[("',
+                "é",
+                "\r",
+            ]
+        ),
+        max_size=200,
+    )
+)
+def test_the_vectorised_turtle_scan_measures_as_the_parser_reads(parts: list[str]) -> None:
+    text = "".join(parts)
+    expected = _reference_turtle_depth(text)
+    assert scan_turtle(text, max_depth=10_000) == expected
+    if expected:
+        with pytest.raises(ShapeError):
+            scan_turtle(text.encode(), max_depth=expected - 1)

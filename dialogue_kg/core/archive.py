@@ -554,7 +554,7 @@ def _checked(changesets: list[ChangeSet]) -> list[ChangeSet]:
 def _quotes_a_triple(added: Iterable[ox.Triple]) -> bool:
     """True when a statement has a quoted triple as subject or object (validation, the pages and
     the provenance checks know only IRIs, blank nodes and literals)."""
-    if isinstance(added, Statements) and not any(b"<<" in line for line in added.lines):
+    if isinstance(added, Statements) and b"<<" not in added.ntriples():
         return False
     return any(isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple) for t in added)
 

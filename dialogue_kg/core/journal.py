@@ -330,9 +330,8 @@ def _encode(
 def check_line_lengths(draft: Draft) -> None:
     """InputError when a statement, as the journal writes it (escapes included), is longer than
     the journal's reader takes: it would brick the archive on the next read."""
-    longest = max(
-        (len(line) for line in (*draft.removed, *draft.added, *draft.added_lines)), default=0
-    )
+    groups = (draft.removed, draft.added, draft.added_lines)
+    longest = max(max(map(len, group), default=0) for group in groups)  # C speed: 1M lines
     if longest > MAX_LINE_BYTES // 6:
         longest = max(
             (
