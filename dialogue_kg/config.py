@@ -135,6 +135,13 @@ class Settings:
         "DKG_QUERIES_PER_CLIENT",
         "SPARQL queries one client address may run at once on /sparql; more get 429.",
     )
+    proxy_hops: int = setting(
+        0,
+        "DKG_PROXY_HOPS",
+        "Reverse proxies in front of the server whose X-Forwarded-For is trusted (0: none, the "
+        "connection's address is the client's): the per-client query limit and the login "
+        "back-off then count the client's address, not the proxy's.",
+    )
     connections_per_client: int = setting(
         20,
         "DKG_CONNECTIONS_PER_CLIENT",

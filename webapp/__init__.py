@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dialogue_kg import __version__
 from dialogue_kg.config import Settings
@@ -131,6 +132,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
 
     # An anonymous reader's query skips the request machinery of pages (webapp.sparql).
     app.wsgi_app = PublicAddress(QueryLane(app, app.wsgi_app), settings)  # type: ignore[method-assign]
+    if settings.proxy_hops > 0:
+        # Outermost, so that every client address the app and the query lane read is the one
+        # the trusted proxies saw (only X-Forwarded-For: the site's address is DKG_PUBLIC_URL).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=0, x_host=0)  # type: ignore[method-assign]
     app.config.update(
         SECRET_KEY=_secret_key(settings),
         SESSION_COOKIE_HTTPONLY=True,

@@ -71,6 +71,11 @@ class ClientSlots:
         self._lock = threading.Lock()
         self._running: Counter[str] = Counter()
 
+    def running(self, client: str) -> int:
+        """How many queries ``client`` is running now."""
+        with self._lock:
+            return self._running[client]
+
     @contextmanager
     def slot(self, client: str) -> Iterator[bool]:
         """Take one of ``client``'s slots for the block; yields False when none is free."""

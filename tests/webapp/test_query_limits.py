@@ -32,6 +32,16 @@ def limited(settings):
 OTHER_CLIENT = {"REMOTE_ADDR": "127.0.0.2"}
 
 
+def _wait_until_running(app, client: str) -> None:
+    """Until ``client``'s first query holds its slot (else the next one could take it first)."""
+    for _ in range(500):
+        slots = app.extensions.get("sparql_client_slots")
+        if slots is not None and slots.running(client):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no query of {client} started")
+
+
 @pytest.mark.server
 def test_hostile_query_is_cut_off_while_others_are_answered(limited) -> None:
     client = limited.test_client()
@@ -116,11 +126,9 @@ def test_one_client_runs_one_query_at_a_time(limited) -> None:
     thread = threading.Thread(target=run_first)
     thread.start()
     started.wait()
+    _wait_until_running(limited, "127.0.0.1")
     client = limited.test_client()
-    for _ in range(50):  # until the first query holds its slot
-        second = client.get("/sparql", query_string={"query": HOSTILE})
-        if second.status_code == 429:
-            break
+    second = client.get("/sparql", query_string={"query": HOSTILE})
     assert second.status_code == 429
     assert second.headers["Retry-After"] == "5"
     assert "DKG_QUERIES_PER_CLIENT" in second.get_data(as_text=True)
@@ -159,3 +167,49 @@ def test_deep_nesting_is_a_400_before_parsing(client) -> None:
     assert response.status_code == 400
     assert "nested more than 100 levels" in response.get_data(as_text=True)
     assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
+@pytest.mark.server
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_x_forwarded_for(settings) -> None:
+    """With DKG_PROXY_HOPS=1 every request comes from the proxy's address, and the per-client
+    limit counts the address the proxy forwarded: one client still runs one query at a time, a
+    second client is answered, and a forged header further left is not believed."""
+    settings = replace(settings, query_workers=2, query_timeout=3.0, proxy_hops=1)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    with Archive.open(settings) as archive:
+        app = create_app({"TESTING": True}, archive=archive)
+        try:
+            first: dict = {}
+            started = threading.Event()
+
+            def run_first() -> None:
+                started.set()
+                first["response"] = app.test_client().get(
+                    "/sparql",
+                    query_string={"query": HOSTILE},
+                    headers={"X-Forwarded-For": "203.0.113.7"},
+                    environ_base=proxy,
+                )
+
+            thread = threading.Thread(target=run_first)
+            thread.start()
+            started.wait()
+            _wait_until_running(app, "203.0.113.7")
+            client = app.test_client()
+            again = client.get(
+                "/sparql",
+                query_string={"query": HOSTILE},
+                headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.7"},
+                environ_base=proxy,
+            )
+            assert again.status_code == 429  # the same client, whatever it forged before
+            other = client.get(
+                "/sparql",
+                query_string={"query": "ASK {}"},
+                headers={"X-Forwarded-For": "203.0.113.8"},
+                environ_base=proxy,
+            )
+            assert other.status_code == 200 and thread.is_alive()
+            thread.join(60)
+        finally:
+            app.extensions["query_pool"].close()
