@@ -134,13 +134,15 @@ class Archive:
         *,
         progress: Progress | None = None,
         initialise: bool = True,
+        make: bool = True,
     ) -> Archive:
         """Open the archive to read its current state (the read-only commands, and query
         workers that cannot share the server's store) from the on-disk replica, so that an
         unchanged directory opens without reading the journal whole or loading the store
         (docs/proportion.md). Writes are refused; :meth:`refresh` moves it to the newest
-        revision. Falls back to :meth:`open` (making the replica for next time) when there is
-        none yet, or with the remote store."""
+        revision. Falls back to :meth:`open` when there is none yet, or with the remote store,
+        then makes the replica for next time when ``make`` (a query worker, under its memory
+        cap, does not)."""
         settings = settings or Settings.from_env()
         if settings.store == "remote" or not settings.replica:
             return cls.open(settings, progress=progress, initialise=initialise)
@@ -156,7 +158,8 @@ class Archive:
             if store is not None:
                 return cls(settings, store, journal)
         archive = cls.open(settings, progress=progress, initialise=initialise)
-        archive.keep_replica()
+        if make:
+            archive.keep_replica()
         return archive
 
     def keep_replica(self) -> None:

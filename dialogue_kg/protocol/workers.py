@@ -221,7 +221,7 @@ def _worker_main(settings: Settings, conn: Connection) -> None:
     cap_memory(settings.query_memory_mb)
     # The on-disk replica: opened in milliseconds, and the only way to read a disk store that
     # the server holds open for writing.
-    archive = Archive.open_current(settings, initialise=False)
+    archive = Archive.open_current(settings, initialise=False, make=False)
     conn.send(Ready(archive.revision, isolation))
     _answer_queries(archive, conn)
 
