@@ -379,9 +379,9 @@ def markdown(report: dict) -> str:
             f"## {result['size']} ({result['store_quads']:,} quads): median latency per query, "
             "1 client (ms)",
             "",
-            f"Start-up: dialogue-kg {result['start_s']['dialogue-kg']:.1f} s (journal replay in "
-            f"the server and each worker), oxigraph {result['start_s']['oxigraph']:.1f} s "
-            "(POST of the N-Quads).",
+            f"Start-up: dialogue-kg {result['start_s']['dialogue-kg']:.1f} s (the server opens "
+            "the store's snapshot, workers are forked from it), "
+            f"oxigraph {result['start_s']['oxigraph']:.1f} s (POST of the N-Quads).",
             "",
             f"| query | rows | dialogue-kg p50 | oxigraph p50 | p50 ratio "
             f"| ≤ {TARGET_QUERY_P50:g}× | dialogue-kg p99 | oxigraph p99 |",
