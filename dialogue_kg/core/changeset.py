@@ -56,6 +56,7 @@ class Statements(Sequence[ox.Triple]):
     def __init__(self, lines: list[bytes], triples: list[ox.Triple] | None = None) -> None:
         self.lines = lines
         self._triples = triples  # the same statements parsed, when the reader kept them
+        self._text: bytes | None = None
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -73,8 +74,11 @@ class Statements(Sequence[ox.Triple]):
         return self._triples
 
     def ntriples(self) -> bytes:
-        """The statements as an N-Triples document."""
-        return b" .\n".join(self.lines) + b" .\n" if self.lines else b""
+        """The statements as an N-Triples document (made once: the checks and the store read
+        it; ``lines`` is not changed after the reader made it)."""
+        if self._text is None:
+            self._text = b" .\n".join(self.lines) + b" .\n" if self.lines else b""
+        return self._text
 
     def keys(self) -> set[bytes]:
         """The distinct triples, as their lines."""
@@ -119,7 +123,10 @@ def check_reserved(changesets: Iterable[ChangeSet], minter: Minter) -> None:
                 "for its own record of the changes; load the statements in another graph"
             )
         if isinstance(cs.added, Statements):
-            line = next((x for x in cs.added.lines if x.startswith(marks)), None)
+            # Each line starts with its subject: look for a reserved one in the whole text.
+            text = b"\n" + cs.added.ntriples()
+            found = [i for i in (text.find(b"\n" + mark) for mark in marks) if i >= 0]
+            line = text[min(found) + 1 :].split(b"\n", 1)[0] if found else None
             subject = line.split(b">", 1)[0][1:].decode() if line is not None else None
         else:
             subject = next(
