@@ -84,7 +84,8 @@ def world(curated: Archive) -> dict:
 
 
 def describe(store, iri: str) -> list[ox.Triple]:
-    return [t for t in store.describe([iri]) if t.subject == ox.NamedNode(iri)]
+    """The statements about ``iri``, in a fixed order (hypothesis replays draws by position)."""
+    return sorted((t for t in store.describe([iri]) if t.subject == ox.NamedNode(iri)), key=str)
 
 
 def mutate(rng: random.Random, world: dict, n: int) -> ChangeSet:
@@ -237,6 +238,90 @@ def test_engines_report_a_value_as_written(
     assert {v.value for v in found["rudof"] if v.path == DKG + "place"} == {value.value}
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        lit("007", "long"),
+        lit("09", "nonNegativeInteger"),
+        lit("+1", "nonNegativeInteger"),
+        lit("3", "decimal"),
+        lit("-1", "integer"),
+        lit("-5", "long"),
+        lit("abc"),
+    ],
+    ids=str,
+)
+def test_engines_agree_on_a_count_of_another_datatype(
+    validators: dict[str, Validator], world: dict, value: ox.Literal
+) -> None:
+    """A participant count of another numeric datatype breaks sh:datatype only when it is not
+    below the bound: SHACL compares numbers as SPARQL does (0 <= "007"^^xsd:long holds). rudof
+    also failed sh:minInclusive on such a value; the property test found it."""
+    node = ox.NamedNode("https://w3id.org/dialogue-kg/id/generated/count")
+    cs = ChangeSet(
+        added=[
+            ox.Triple(
+                node, ox.NamedNode(RDF_TYPE.value), ox.NamedNode(DKG + "BookletPresentation")
+            ),
+            ox.Triple(node, ox.NamedNode(DKG + "participantCount"), value),
+        ]
+    )
+    found = {name: v.validate(world["store"], [cs]) for name, v in validators.items()}
+    assert found["rudof"] == found["pyshacl"]
+
+
+PAIRS = ("LessThan", "LessThanOrEquals")
+DATES = (DKG + "date", DKG + "endDate")
+
+
+def _beside_wrong_dates(violations: list) -> list:
+    """The violations without sh:lessThan(OrEquals) results on a record whose dates already
+    break sh:datatype: there the engines differ. rudof follows SHACL (values SPARQL cannot
+    order are a result); pySHACL compares the Python values rdflib makes of them (two texts
+    compare, a year and a date do not). The date's own sh:datatype result is reported by both."""
+    wrong = {v.focus for v in violations if v.constraint == "Datatype" and v.path in DATES}
+    return [v for v in violations if not (v.constraint in PAIRS and v.focus in wrong)]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "ordered"),
+    [
+        (lit("2013-04-19", "date"), lit("2013-04-18", "date"), True),
+        (lit("2013-04-19", "date"), lit("2013-04-20", "date"), True),
+        (
+            ox.Literal('a "quoted" value\nover two lines'),
+            lit("https://example.org/a", "anyURI"),
+            False,
+        ),
+        (lit("2013", "gYear"), lit("2013-04-18", "date"), False),
+    ],
+    ids=str,
+)
+def test_engines_on_dates_that_can_and_cannot_be_ordered(
+    validators: dict[str, Validator],
+    world: dict,
+    start: ox.Literal,
+    end: ox.Literal,
+    ordered: bool,
+) -> None:
+    """Dates SPARQL can order are checked with sh:lessThanOrEquals alike; for dates it cannot,
+    both engines report each date's sh:datatype result, and rudof, as SHACL says, the pair."""
+    node = ox.NamedNode("https://w3id.org/dialogue-kg/id/generated/dates")
+    cs = ChangeSet(
+        added=[
+            ox.Triple(node, RDF_TYPE, ox.NamedNode(DKG + "BookletPresentation")),
+            ox.Triple(node, ox.NamedNode(DKG + "date"), start),
+            ox.Triple(node, ox.NamedNode(DKG + "endDate"), end),
+        ]
+    )
+    found = {name: v.validate(world["store"], [cs]) for name, v in validators.items()}
+    if ordered:
+        assert found["rudof"] == found["pyshacl"]
+    else:
+        assert _beside_wrong_dates(found["rudof"]) == _beside_wrong_dates(found["pyshacl"])
+        assert any(v.constraint in PAIRS for v in found["rudof"])
+
+
 # Generated changes: any record of the curated archive or a new one, any property a shape names,
 # any value (text with escapes and controls, typed values in canonical and other forms, tags in
 # any case, links to records of every class).
@@ -297,7 +382,9 @@ def changes(draw: st.DrawFn, world: dict) -> ChangeSet:
             continue
         triples = describe(world["store"], draw(st.sampled_from(world["seeds"])))
         for _ in range(draw(st.integers(1, 4))):
-            t = draw(st.sampled_from(triples))
+            # An index of a fixed range, not sampled_from(triples): the draw's shape stays the
+            # same whatever the record holds, so hypothesis can replay it.
+            t = triples[draw(st.integers(0, 63)) % len(triples)]
             kind = draw(st.sampled_from(["drop", "add", "replace", "other"]))
             if kind in ("drop", "replace"):
                 cs.removed.append(t)
@@ -316,7 +403,8 @@ def test_engines_agree_on_generated_changes(
     validators: dict[str, Validator], world: dict, data: st.DataObject
 ) -> None:
     """Whatever a door sends, both engines report the same violations, in the same order: what
-    a form shows beside its fields, the API's 422 body and the command line's lines."""
+    a form shows beside its fields, the API's 422 body and the command line's lines (apart
+    from the date pairs of a record whose dates break sh:datatype, see _beside_wrong_dates)."""
     cs = data.draw(changes(world))
     found = {name: v.validate(world["store"], [cs]) for name, v in validators.items()}
-    assert found["rudof"] == found["pyshacl"]
+    assert _beside_wrong_dates(found["rudof"]) == _beside_wrong_dates(found["pyshacl"])

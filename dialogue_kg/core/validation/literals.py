@@ -109,3 +109,19 @@ def equal_values(value: ox.Literal, candidates: Sequence[ox.Literal]) -> list[ox
     query = f"SELECT ?i WHERE {{ VALUES (?i ?c) {{ {rows} }} FILTER(?c = {value}) }}"
     # Oxigraph hands VALUES terms back in canonical form: the index names the literal as written.
     return [same[int(row["i"].value)] for row in _ENGINE.query(query)]
+
+
+_RANGE_TESTS = {
+    "MinInclusive": "<=",
+    "MinExclusive": "<",
+    "MaxInclusive": ">=",
+    "MaxExclusive": ">",
+}
+
+
+def in_range(component: str, bound: ox.Literal, value: ox.Literal) -> bool:
+    """True when ``value`` meets a SHACL range constraint (``component`` such as
+    ``"MinInclusive"``) with ``bound``, as SHACL defines it: by SPARQL's comparison, which
+    compares any two numbers (``0 <= "007"^^xsd:long`` holds)."""
+    query = f"ASK {{ FILTER({bound} {_RANGE_TESTS[component]} {value}) }}"
+    return bool(_ENGINE.query(query))
