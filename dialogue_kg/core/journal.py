@@ -40,6 +40,7 @@ import os
 import re
 import shutil
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -616,7 +617,7 @@ class Journal:
         last record it lists are in the file, where it says, with the digests it says (each
         read back and hashed), and reads every later record as usual. A record it lists is
         checked in full whenever its statements are read; ``dialogue-kg verify`` checks them
-        all. Written under a temporary name, fsynced and renamed."""
+        all."""
         records = self.records[: self.revision if revision is None else revision]
         rows = [
             [
@@ -636,12 +637,7 @@ class Journal:
             ]
             for r in records
         ]
-        temp = path.with_name(f".{path.name}.tmp")
-        with open(temp, "w", encoding="utf-8") as fh:
-            json.dump({"format": HEADERS_FORMAT, "records": rows}, fh, separators=(",", ":"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, path)
+        write_json(path, {"format": HEADERS_FORMAT, "records": rows})
 
     def _load_headers(self, path: Path) -> list[Record] | None:
         """The records a headers file lists, when its first and last records check out against
@@ -918,14 +914,7 @@ class Journal:
             "note": "This directory's journal began with this record. If journal.rdfp is "
             "missing, empty or does not begin with it, dialogue-kg refuses to start.",
         }
-        temp = self.marker_path.with_suffix(".json.tmp")
-        with open(temp, "w", encoding="utf-8") as fh:
-            json.dump(marker, fh, indent=2)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, self.marker_path)
-        fsync_path(self.directory)
+        write_json(self.marker_path, marker, indent=2)
         self._marked = True
 
     def _check_start(self, result: ScanResult, marker: dict[str, str]) -> None:
@@ -998,6 +987,23 @@ def _mapped(path: Path) -> Iterator[mmap.mmap | bytes]:
             return
         with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
             yield data
+
+
+def write_json(path: Path, data: object, *, indent: int | None = None) -> None:
+    """Write ``data`` to ``path`` as JSON, atomically and durably: under a temporary name of
+    its own (writers never share one), fsynced, renamed over ``path``, its directory fsynced."""
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        with open(temp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=indent, separators=None if indent else (",", ":"))
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+    fsync_path(path.parent)
 
 
 def fsync_path(path: Path) -> None:

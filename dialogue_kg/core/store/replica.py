@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dialogue_kg.core.journal import Journal, Record, fsync_path
+from dialogue_kg.core.journal import Journal, Record, fsync_path, write_json
 from dialogue_kg.core.store import snapshot
 from dialogue_kg.core.store.base import QuadStore
 from dialogue_kg.core.store.oxigraph import OxigraphStore
@@ -234,11 +234,7 @@ def _publish(
             except OSError:  # another process published the same revision first
                 shutil.rmtree(temp, ignore_errors=True)
         meta = {"format": FORMAT, "revision": head.revision, "digest": head.digest, "name": name}
-        meta_temp = root / f".{META}.{uuid.uuid4().hex}.tmp"
-        meta_temp.write_text(json.dumps(meta), encoding="utf-8")
-        fsync_path(meta_temp)
-        os.replace(meta_temp, root / META)
-        fsync_path(root)
+        write_json(root / META, meta)
     except OSError:
         shutil.rmtree(temp, ignore_errors=True)
         return None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dialogue_kg.core.journal import Journal, fsync_path
+from dialogue_kg.core.journal import Journal, fsync_path, write_json
 from dialogue_kg.core.store.base import QuadStore
 from dialogue_kg.core.store.oxigraph import OxigraphStore
 
@@ -119,10 +119,7 @@ def write(store: QuadStore, journal: Journal) -> bool:
             "quads": len(store),  # type: ignore[arg-type]
             "headers": HEADERS,
         }
-        meta_temp = folder / f".{META}.{uuid.uuid4().hex}.tmp"
-        meta_temp.write_text(json.dumps(meta), encoding="utf-8")
-        fsync_path(meta_temp)
-        os.replace(meta_temp, folder / META)
+        write_json(folder / META, meta)
     except OSError:
         with contextlib.suppress(OSError):
             temp.unlink()
