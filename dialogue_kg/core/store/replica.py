@@ -145,16 +145,8 @@ def open_current(journal: Journal, minter: Minter, apply: Apply) -> ReplicaStore
     record = journal.records[meta["revision"] - 1]
     if meta["name"] != _name(record):
         return None
-    folder = _root(journal) / meta["name"]
-    fd = _lock_shared(folder)
-    if fd is None:
-        return None
-    try:
-        replica = ReplicaStore(minter, folder, record.revision, fd)
-    except OSError:
-        os.close(fd)
-        return None
-    if record.revision == journal.revision:
+    replica = _open(_root(journal) / meta["name"], record.revision, minter)
+    if replica is None or record.revision == journal.revision:
         return replica
     newer = _advance(replica, journal, minter, apply)
     replica.close()
@@ -189,9 +181,7 @@ def make_from_store(journal: Journal, minter: Minter, store: OxigraphStore) -> R
         store.store.flush()
         store.store.backup(str(target))
 
-    made = _publish(journal, head, minter, fill)
-    _drop_unread(_root(journal), keep=_name(head))
-    return made
+    return _publish(journal, head, minter, fill)
 
 
 def make(journal: Journal, minter: Minter, nquads: Path) -> ReplicaStore | None:
@@ -206,9 +196,7 @@ def make(journal: Journal, minter: Minter, nquads: Path) -> ReplicaStore | None:
         store.flush()
         del store
 
-    made = _publish(journal, head, minter, fill)
-    _drop_unread(_root(journal), keep=_name(head))
-    return made
+    return _publish(journal, head, minter, fill)
 
 
 def _publish(
@@ -238,11 +226,17 @@ def _publish(
     except OSError:
         shutil.rmtree(temp, ignore_errors=True)
         return None
+    _drop_unread(root, keep=name)  # a replica a reader holds (ours too) stays
+    return _open(folder, head.revision, minter)
+
+
+def _open(folder: Path, revision: int, minter: Minter) -> ReplicaStore | None:
+    """The complete replica at ``folder``, read-only and held (None if it is not there)."""
     fd = _lock_shared(folder)
     if fd is None:
         return None
     try:
-        return ReplicaStore(minter, folder, head.revision, fd)
+        return ReplicaStore(minter, folder, revision, fd)
     except OSError:
         os.close(fd)
         return None
