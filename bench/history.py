@@ -11,6 +11,9 @@ process, one run after another, each a median and a p99 (the largest of few runs
 - Mat: a query as of revision N (three quarters of the way) through the index (state built from
   the index, no cache; then cached) and through a replay of the journal to N (the old path);
   the same query on the current store for reference;
+- Mat at ten revisions spread over the history (issue 16's target, ≤ 3× the current store): as
+  a forked query worker answers it, its store moved there in place or the state built, whichever
+  reads fewer quads (dialogue_kg.core.rewind), and the cost of moving back to the head;
 - Diff: statements gained and lost between N-40 and N (index vs replay and apply);
 - Ver: a resource's history (index lookups vs a scan of every record), blame, and the runs of
   revisions over which a count held (Ver(Q), last 20 revisions);
@@ -43,7 +46,8 @@ from dialogue_kg.config import Settings
 from dialogue_kg.core.archive import Archive, _apply_to
 from dialogue_kg.core.changeset import ChangeSet
 from dialogue_kg.core.history import _statements
-from dialogue_kg.core.versions import HistoryIndex, index_for
+from dialogue_kg.core.rewind import Rewinder
+from dialogue_kg.core.versions import HistoryIndex, answer_of, index_for
 
 from .generate import ensure, parse_size, paths
 
@@ -265,6 +269,7 @@ def measure(label: str, target: int, repeat: int, replay_repeat: int, old: str |
             )
             mat[name]["same_answer"] = same
         row["mat"] = mat
+        row["mat_spread"] = _mat_spread(archive, index, repeat)
         # -- Diff
         row["diff"] = {
             "index": _timed(lambda: index.diff(low, n), repeat),
@@ -301,6 +306,53 @@ def measure(label: str, target: int, repeat: int, replay_repeat: int, old: str |
             for name, args in calls.items()
         }
         return row
+
+
+def _mat_spread(archive: Archive, index: HistoryIndex, repeat: int) -> list[dict]:
+    """Mat at ten revisions spread over the history (the middles of ten equal spans), as a
+    forked query worker answers it: its store moved there in place, or the state built when that
+    reads fewer quads (Rewinder's choice), then moved back to the head for the next query on
+    the current state. Beside: the same query on the current store, and the state built."""
+    head = archive.revision
+    rewinder = Rewinder(archive)
+    before = len(archive.store)
+    rows = []
+    for name, text in (("count", COUNT), ("provenance_by_agent", PROVENANCE)):
+        current = _timed(lambda text=text: list(archive.query(text)), repeat)
+        for k in range(10):
+            n = (head * (2 * k + 1)) // 20
+            cold = max(1, min(3, repeat // 4))
+
+            def built(n: int = n, text: str = text) -> object:
+                index._states.clear()
+                return answer_of(index.state(n).query(text))
+
+            worker, back, moved = [], [], False
+            for _ in range(cold):
+                started = time.perf_counter()
+                moved = rewinder.to_past(n)
+                found = answer_of(archive.query(text)) if moved else built()
+                worker.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                rewinder.to_head()
+                back.append(time.perf_counter() - started)
+            rows.append(
+                {
+                    "query": name,
+                    "revision": n,
+                    "current_store": current,
+                    "index_built": _timed(built, cold),
+                    "worker": _stats(worker),
+                    "worker_moved": moved,
+                    "back_to_head": _stats(back) if moved else None,
+                    "changes": index.changes_between(n, head),
+                    "size": index.size_at(n),
+                    "same_answer": found == built(),
+                }
+            )
+    index._states.clear()
+    assert len(archive.store) == before, "the store came back to the head"
+    return rows
 
 
 def _ratio(a: dict | None, b: dict | None) -> str:
@@ -361,6 +413,30 @@ def markdown(rows: list[dict], args: argparse.Namespace, load: tuple[float, floa
             f"| {r['size']} | {r['revisions']} | Ver(Q): runs of a count over the last 20 "
             f"revisions | — | {_ms(r['answer_versions_last_20'])} | — | — | — | — |"
         )
+    out += [
+        "",
+        "## Mat at ten revisions spread over the history (issue 16: ≤ 3× the current store)",
+        "",
+        "A forked query worker moves its own store to the revision in place when that reads "
+        "fewer quads than building the state, else it builds the state (column 'how'); moving "
+        "back to the head is paid by the next query on the current state. Ratios are to the "
+        "same query on the current store.",
+        "",
+        "| size | query | revision | changes since / statements then | current store | "
+        "state built | worker | how | back to head | built ÷ current | worker ÷ current | "
+        "≤ 3× | same answer |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        for m in r.get("mat_spread", []):
+            ratio = m["worker"]["median_ms"] / max(m["current_store"]["median_ms"], 1e-9)
+            out.append(
+                f"| {r['size']} | {m['query']} | r{m['revision']} | {m['changes']} / "
+                f"{m['size']} | {_ms(m['current_store'])} | {_ms(m['index_built'])} | "
+                f"{_ms(m['worker'])} | {'moved' if m['worker_moved'] else 'built'} | "
+                f"{_ms(m['back_to_head'])} | {_ratio(m['index_built'], m['current_store'])} | "
+                f"{ratio:.1f}× | {'PASS' if ratio <= 3 else 'FAIL'} | {m['same_answer']} |"
+            )
     out += [
         "",
         "## The command line, end to end (a fresh interpreter per call)",

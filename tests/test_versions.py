@@ -56,6 +56,9 @@ def edited(tmp_path_factory: pytest.TempPathFactory):
         ]
         edits += [r.revision for r in revert(archive, edits[3], agent="bea")]
         archive.edits = edits  # type: ignore[attr-defined]
+        # An agent's first change set: before it, the archive does not know the agent.
+        late = ox.Triple(FIRST, LABEL, ox.Literal("late", language="en"))
+        archive.late = _commit(archive, added=[late], agent="cai")  # type: ignore[attr-defined]
         archive.first_label = label  # type: ignore[attr-defined]
         yield archive
 

@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import replace
 
+import pyoxigraph as ox
 import pytest
 
 from dialogue_kg.core.store.base import QueryTimeout
@@ -144,6 +145,60 @@ def test_workers_forked_from_the_servers_store(small) -> None:
             pool.run(QueryRequest(count, formats=("csv",), revision=small.revision - 1)).body
             == before
         )
+    finally:
+        pool.close()
+
+
+@pytest.mark.server
+def test_a_forked_worker_moves_its_own_store_to_a_past_revision_and_back(
+    small, monkeypatch
+) -> None:
+    """A query as of a revision near the head moves the worker's store there in place (no state
+    is built: building fails in this test), answers as a replay does, stays there for the next
+    query as of it, and moves back to the head, with the writes made meanwhile, for a query on
+    the current state."""
+    from dialogue_kg.core.versions import HistoryIndex, index_for
+
+    def built(self, revision):  # noqa: ANN001, ANN202 - HistoryIndex.state's signature
+        raise RuntimeError(f"the state at {revision} was built")
+
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+    def label(n: int) -> None:
+        small.load(
+            f"<urn:x:a{n}> <http://www.w3.org/2000/01/rdf-schema#label> 'n{n}' .".encode(),
+            agent=f"t{n}",
+            fmt="turtle",
+            validate=False,
+            sources=["https://w3id.org/dialogue-kg/id/source/test-doc"],
+        )
+
+    def replayed(revision: int) -> bytes:
+        return small.replay(revision).query(count).serialize(format=ox.QueryResultsFormat.CSV)
+
+    for n in range(3):
+        label(n)
+    monkeypatch.setattr(HistoryIndex, "state", built)  # inherited by the forked workers
+    pool = QueryPool(small.settings, 1, timeout=60, max_bytes=1 << 20, archive=small)
+    try:
+        head = small.revision
+        for revision in (head - 1, head - 3, head - 3, head - 2):
+            found = pool.run(QueryRequest(count, formats=("csv",), revision=revision)).body
+            assert found == replayed(revision), revision
+        # Written while the worker's store is at a past revision: the next revision asked for
+        # is one its journal has not read yet.
+        label(3)
+        label(4)
+        past = pool.run(QueryRequest(count, formats=("csv",), revision=head + 1)).body
+        assert past == replayed(head + 1)
+        assert index_for(small).revision == head + 2  # level, not emptied by an older journal
+        assert pool.run(QueryRequest(count, formats=("csv",))).body == replayed(head + 2)
+        past = pool.run(QueryRequest(count, formats=("csv",), revision=head - 1)).body
+        assert past == replayed(head - 1)
+        # Revision 0 holds nothing: building it reads less than moving, and building fails here.
+        with pytest.raises(QueryFailed, match="was built"):
+            pool.run(QueryRequest(count, formats=("csv",), revision=0))
+        assert pool.run(QueryRequest(count, formats=("csv",))).body == replayed(head + 2)
     finally:
         pool.close()
 

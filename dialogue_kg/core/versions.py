@@ -42,7 +42,7 @@ from dialogue_kg.core.journal import Journal, Record
 from dialogue_kg.core.provenance import changeset_quads
 from dialogue_kg.core.store.oxigraph import OxigraphStore
 from dialogue_kg.errors import NotFound, UsageError
-from dialogue_kg.namespaces import Minter
+from dialogue_kg.namespaces import PROV_IRI, RDF_TYPE_IRI, Minter
 
 if TYPE_CHECKING:
     from dialogue_kg.core.archive import Archive
@@ -89,6 +89,8 @@ _PLAIN = (
     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"),
 )
 _SCRATCH = ox.NamedNode("urn:dialogue-kg:scratch")
+_RDF_TYPE = ox.NamedNode(RDF_TYPE_IRI)
+_PROV_AGENT = ox.NamedNode(PROV_IRI + "Agent")
 
 
 @dataclass
@@ -548,6 +550,80 @@ class HistoryIndex:
         )
         added = ("\n".join(begun) + "\n").encode() if begun else b""
         return removed, added + (prov[0] if prov else b"")
+
+    def size_at(self, revision: int) -> int:
+        """How many statements the state at ``revision`` holds: what building it costs."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT (SELECT COUNT(*) FROM intervals WHERE start <= ?1)"
+                ' - (SELECT COUNT(*) FROM intervals WHERE "end" <= ?1)',
+                (revision,),
+            ).fetchone()
+        return int(row[0])
+
+    def changes_between(self, old: int, new: int) -> int:
+        """How many intervals begin or end between two revisions: what moving a store from one
+        state to the other costs (an upper bound on the statements that differ)."""
+        low, high = sorted((old, new))
+        with self._lock:
+            row = self._db.execute(
+                "SELECT (SELECT COUNT(*) FROM intervals WHERE start > ?1 AND start <= ?2)"
+                ' + (SELECT COUNT(*) FROM intervals WHERE "end" > ?1 AND "end" <= ?2)',
+                (low, high),
+            ).fetchone()
+        return int(row[0])
+
+    def moves(self, old: int, new: int) -> tuple[list[ox.Quad], bytes]:
+        """What turns the state at ``old`` into the state at ``new``, in either direction: the
+        quads to remove first, then the quads to add (N-Quads). Only the intervals that begin or
+        end between the two are read, so the cost follows the changes, not the archive."""
+        self.check(old)
+        self.check(new)
+        self.sync()
+        low, high = sorted((old, new))
+        window = (
+            "WHERE i.id IN (SELECT id FROM intervals WHERE start > ?1 AND start <= ?2 UNION ALL "
+            'SELECT id FROM intervals WHERE "end" > ?1 AND "end" <= ?2) '
+        )
+        alive = '(i.start <= {r} AND (i."end" IS NULL OR i."end" > {r}))'
+        sql = _QUADS.replace(
+            "SELECT ", f"SELECT {alive.format(r='?3')}, {alive.format(r='?4')}, ", 1
+        )
+        removed, added = [], []
+        with self._lock:
+            for was, is_, line in self._db.execute(sql + window, (low, high, old, new)):
+                if was and not is_:
+                    removed.append(line)
+                elif is_ and not was:
+                    added.append(line)
+            blobs = self._db.execute(
+                "SELECT agent, provenance FROM changesets WHERE revision > ? AND revision <= ? "
+                "ORDER BY revision",
+                (low, high),
+            ).fetchall()
+            # A change set's description is about the change set, but for one statement: its
+            # agent is a prov:Agent, which an earlier change set by that agent also says.
+            kept = {
+                agent
+                for agent in {agent for agent, _ in blobs}
+                if new < old
+                and self._db.execute(
+                    "SELECT 1 FROM changesets WHERE agent = ? AND revision <= ? LIMIT 1",
+                    (agent, new),
+                ).fetchone()
+            }
+        prov = b"".join(blob for _, blob in blobs)
+        gone_quads = list(ox.parse("\n".join(removed).encode(), format=ox.RdfFormat.N_QUADS))
+        if new > old:
+            return gone_quads, ("\n".join(added) + "\n").encode() + prov if added else prov
+        for quad in ox.parse(prov, format=ox.RdfFormat.N_QUADS):
+            if not (
+                quad.predicate == _RDF_TYPE
+                and quad.object == _PROV_AGENT
+                and quad.subject.value in kept
+            ):
+                gone_quads.append(quad)
+        return gone_quads, ("\n".join(added) + "\n").encode() if added else b""
 
     def answer_versions(self, sparql: str, first: int = 0, last: int | None = None) -> list[Span]:
         """Ver(Q): the runs of revisions ``first``..``last`` over which the query's answer stayed

@@ -39,8 +39,9 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from dialogue_kg.config import Settings
+from dialogue_kg.core.rewind import Rewinder
 from dialogue_kg.core.store.base import QueryTimeout, StoreError
-from dialogue_kg.errors import DialogueKGError
+from dialogue_kg.errors import DialogueKGError, NotFound
 
 _log = logging.getLogger(__name__)
 
@@ -235,19 +236,20 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
     (a worker may pass the mark by what it copies meanwhile; the memory cap still bounds each
     query)."""
     busy = 0.0
+    rewinder = Rewinder(archive) if forked else None
     while True:
         try:
             request = conn.recv()
         except EOFError:
             return
         started = time.perf_counter()
-        archive.refresh()
         try:
+            request = _level(archive, rewinder, request)
             result = answer(archive, request)
         except QueryFailed as exc:
             conn.send(QueryError(exc.kind, str(exc), exc.status))
-            if exc.kind == "memory":
-                return  # a worker that ran out of memory is replaced
+            if exc.kind in ("memory", "moved"):
+                return  # out of memory, or a store left between two states: replaced
         else:
             retire = False
             busy += time.perf_counter() - started
@@ -255,6 +257,36 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
                 busy = 0.0
                 retire = private_memory() > RETIRE_PRIVATE_MB * 1024 * 1024
             conn.send(replace(result, retire=True) if retire else result)
+
+
+def _level(archive: Archive, rewinder: Rewinder | None, request: QueryRequest) -> QueryRequest:
+    """Bring the worker's store to the state ``request`` asks for: a query as of a revision
+    moves a forked worker's own store there in place when that is cheaper than building the
+    state (then it runs as a query on the store); any other query first moves it back to the
+    head and catches up with the journal."""
+    try:
+        if rewinder is not None and request.revision is not None:
+            if rewinder.at is None:
+                archive.refresh()
+            else:
+                # The journal only (the store stays where it was moved): a past revision written
+                # since is known, and the history index is never asked by an older journal.
+                archive.journal.refresh()
+            if rewinder.to_past(request.revision):
+                return replace(request, revision=None)
+        if rewinder is not None:
+            rewinder.to_head()
+        archive.refresh()
+    except NotFound as exc:
+        raise QueryFailed("protocol", str(exc), 400) from None
+    except MemoryError:
+        raise QueryFailed(
+            "memory", "the query needed more memory than a query may use and was stopped", 503
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - the store may be half moved: the worker goes
+        _log.error("moving a worker's store failed: %s", traceback.format_exc())
+        raise QueryFailed("moved", f"the query failed: {type(exc).__name__}: {exc}", 500) from None
+    return request
 
 
 def _zygote_main(settings: Settings, store: object, journal: object, conn: Connection) -> None:
