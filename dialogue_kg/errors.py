@@ -18,6 +18,7 @@ class DialogueKGError(Exception):
 
     status: int = 400
     kind: str = "error"
+    retry_after: int | None = None  # seconds a client should wait before asking again
 
     def __init__(
         self,
@@ -68,3 +69,10 @@ class NotFound(DialogueKGError, ValueError):
     """Something asked for by name or number that the archive does not have (a revision)."""
 
     status, kind = 404, "not-found"
+
+
+class Busy(DialogueKGError):
+    """The archive is doing the same costly work for someone else and did not finish in time:
+    asking again shortly will do (503 with Retry-After)."""
+
+    status, kind, retry_after = 503, "busy", 5

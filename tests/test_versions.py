@@ -254,3 +254,29 @@ def test_a_forked_process_opens_its_own_index(edited: Archive) -> None:
     found = queue.get(timeout=120)
     child.join(30)
     assert found == (True, index_for(edited).diff(0, edited.revision)[0][:5])
+
+
+def test_one_state_is_built_at_a_time_and_shared_by_who_waited(edited: Archive) -> None:
+    """Pages as of many revisions asked at once would multiply a load's memory: the builds take
+    turns, askers of one revision get one store, and one that waits past the limit gets a 503
+    saying to ask again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dialogue_kg.errors import Busy
+
+    index = HistoryIndex(edited.journal, edited.minter, edited.journal.directory / FILENAME)
+    try:
+        revision = edited.revision // 2
+        with ThreadPoolExecutor(6) as pool:
+            stores = list(pool.map(lambda _: index.state(revision), range(6)))
+        assert all(store is stores[0] for store in stores)
+        index.build_wait = 0.05
+        with index._building:  # another revision being put together meanwhile
+            assert index.state(revision) is stores[0]  # a kept state needs no build
+            with pytest.raises(Busy) as raised:
+                index.state(revision - 1)
+        assert (raised.value.status, raised.value.retry_after) == (503, 5)
+        assert "try again shortly" in str(raised.value)
+        assert len(index.state(revision - 1)) > 0  # free again: built
+    finally:
+        index.close()

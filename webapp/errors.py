@@ -40,6 +40,8 @@ def error_response(exc: DialogueKGError) -> Response:
     else:
         response = current_app.response_class(str(exc).rstrip() + "\n", mimetype="text/plain")
     response.status_code = exc.status
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
     if exc.status >= 500:
         current_app.logger.error("%s: %s", type(exc).__name__, exc)
     return response

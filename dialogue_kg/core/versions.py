@@ -41,7 +41,7 @@ from dialogue_kg.config import Settings
 from dialogue_kg.core.journal import Journal, Record
 from dialogue_kg.core.provenance import changeset_quads
 from dialogue_kg.core.store.oxigraph import OxigraphStore
-from dialogue_kg.errors import NotFound, UsageError
+from dialogue_kg.errors import Busy, NotFound, UsageError
 from dialogue_kg.namespaces import PROV_IRI, RDF_TYPE_IRI, Minter
 
 if TYPE_CHECKING:
@@ -175,6 +175,8 @@ class HistoryIndex:
         self.path = path
         self._lock = threading.RLock()
         self._states: OrderedDict[int, OxigraphStore] = OrderedDict()
+        self._building = threading.Lock()
+        self.build_wait = 30.0  # seconds to wait for another state's build (the query time limit)
         self._scratch = ox.Store()
         self._canonical: dict[str, str] = {}
         self._db = self._connect()
@@ -384,22 +386,41 @@ class HistoryIndex:
         quads as a replay of the journal to it). The last few are kept; treat them as read-only."""
         self.check(revision)
         self.sync()
+        store = self._cached(revision)
+        if store is not None:
+            return store
+        # One state is built at a time in a process: a state takes about the memory and the
+        # time of a load of the archive, and parallel builds (pages as of many revisions asked
+        # at once) would multiply both. A second asker of the same revision waits and takes it.
+        if not self._building.acquire(timeout=self.build_wait):
+            raise Busy(
+                f"the archive as of another revision is being put together and took longer than "
+                f"{self.build_wait:g} s; try again shortly"
+            )
+        try:
+            store = self._cached(revision)
+            if store is not None:
+                return store
+            store = OxigraphStore(self.minter)
+            data = self.quads_at(revision)
+            if data:
+                # Every line was written by pyoxigraph from parsed terms: lenient parsing only
+                # skips checking again what is known to be valid.
+                store.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            with self._lock:
+                self._states[revision] = store
+                while len(self._states) > CACHED_STATES:
+                    self._states.popitem(last=False)
+        finally:
+            self._building.release()
+        return store
+
+    def _cached(self, revision: int) -> OxigraphStore | None:
         with self._lock:
             store = self._states.get(revision)
             if store is not None:
                 self._states.move_to_end(revision)
-                return store
-        store = OxigraphStore(self.minter)
-        data = self.quads_at(revision)
-        if data:
-            # Every line was written by pyoxigraph from parsed terms: lenient parsing only skips
-            # checking again what is known to be valid.
-            store.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
-        with self._lock:
-            self._states[revision] = store
-            while len(self._states) > CACHED_STATES:
-                self._states.popitem(last=False)
-        return store
+            return store
 
     def revision_at(self, when: datetime) -> int:
         """The last revision written at or before ``when`` (0 if none was)."""
@@ -769,5 +790,6 @@ def index_for(archive: Archive) -> HistoryIndex:
                 HistoryIndex.for_journal(archive.journal, archive.minter),
             )
     index = kept[1]
+    index.build_wait = archive.settings.query_timeout
     index.sync()
     return index

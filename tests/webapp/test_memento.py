@@ -216,3 +216,21 @@ def test_a_memento_client_finds_the_mementos_over_http(settings: Settings) -> No
             server.task_dispatcher.shutdown(timeout=10)
             stop.set()
             thread.join(10)
+
+
+def test_a_page_as_of_a_revision_waits_its_turn_then_says_when_to_come_back(settings) -> None:
+    """While another state is being built past the time limit, a page as of a revision not kept
+    answers 503 with Retry-After, not a second build; once free, the page is built."""
+    from dataclasses import replace
+
+    from dialogue_kg.core.versions import index_for
+
+    with _build(replace(settings, query_timeout=0.05)) as archive:
+        web = create_app({"TESTING": True}, archive=archive).test_client()
+        page = f"/id/person/ana?revision={archive.revision - 1}"  # before the rename
+        with index_for(archive)._building:
+            busy = web.get(page)
+        assert busy.status_code == 503
+        assert busy.headers["Retry-After"] == "5"
+        assert "try again shortly" in busy.get_data(as_text=True)
+        assert "Ana Example" in web.get(page).get_data(as_text=True)
