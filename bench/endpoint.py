@@ -111,7 +111,7 @@ class Server:
                 self.process.wait(10)
 
 
-def start_dialogue_kg(data_dir: Path, workers: int, threads: int) -> Server:
+def start_dialogue_kg(data_dir: Path, workers: int, threads: int, cache_mb: int = 0) -> Server:
     """``dialogue-kg serve`` on the archive (its store is rebuilt from the journal at start)."""
     server = Server(
         "dialogue-kg",
@@ -126,6 +126,9 @@ def start_dialogue_kg(data_dir: Path, workers: int, threads: int) -> Server:
             # Every simulated client connects from 127.0.0.1: no per-client limits.
             "DKG_QUERIES_PER_CLIENT": "0",
             "DKG_CONNECTIONS_PER_CLIENT": "0",
+            # Off unless asked: the clients repeat their queries, and the answers kept by
+            # revision would answer every repeat without running it (not the cost measured).
+            "DKG_RESULT_CACHE_MB": str(cache_mb),
         },
     )
     wait_for("127.0.0.1", server.port, "/sparql?query=ASK%7B%7D", server.process, 900)
@@ -278,7 +281,7 @@ def run_size(size: str, args: argparse.Namespace) -> dict[str, Any]:
     data_dir = archive_dir(size, manifest)
     log(f"{size}: starting dialogue-kg serve and oxigraph serve")
     t0 = time.perf_counter()
-    dkg = start_dialogue_kg(data_dir, args.workers, args.threads)
+    dkg = start_dialogue_kg(data_dir, args.workers, args.threads, args.cache_mb)
     dkg_start = time.perf_counter() - t0
     t0 = time.perf_counter()
     oxi = start_oxigraph(DATA / manifest["files"]["nquads"])
@@ -342,7 +345,9 @@ def markdown(report: dict) -> str:
         "",
         f"{env['date']}; pyoxigraph/oxigraph {env['oxigraph']}; {env['cpus']} CPUs; load average "
         f"{env['load_start']} at start, {env['load_end']} at end. dialogue-kg: waitress "
-        f"{report['args']['threads']} threads, {report['args']['workers']} query workers. "
+        f"{report['args']['threads']} threads, {report['args']['workers']} query workers, "
+        f"result cache {report['args'].get('cache_mb', 0)} MiB"
+        f"{' (every query runs)' if not report['args'].get('cache_mb') else ''}. "
         f"Each cell runs {report['args']['duration']:g} s "
         f"(1m: {report['args']['duration_1m']:g} s); clients cycle through "
         f"{len(ENDPOINT_QUERIES)} scholar queries (bench/run.py, without co_participation) over "
@@ -428,6 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--workers", type=int, default=2, help="dialogue-kg query workers")
     ap.add_argument("--threads", type=int, default=8, help="dialogue-kg waitress threads")
+    ap.add_argument(
+        "--cache-mb",
+        type=int,
+        default=0,
+        help="dialogue-kg's DKG_RESULT_CACHE_MB (default 0: every query runs; the server's "
+        "default is 64, which answers the clients' repeats from the cache)",
+    )
     ap.add_argument(
         "--rounds",
         type=int,

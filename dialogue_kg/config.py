@@ -104,6 +104,12 @@ class Settings:
     max_result_bytes: int = setting(
         64 * 1024 * 1024, "DKG_MAX_RESULT_BYTES", "Largest serialised SPARQL result, in bytes."
     )
+    result_cache_mb: int = setting(
+        64,
+        "DKG_RESULT_CACHE_MB",
+        "Memory for answers to repeated SPARQL queries, in MiB (0: none); an answer at a "
+        "revision never changes, so a repeated query is not run again.",
+    )
     allow_service: bool = setting(
         False,
         "DKG_ALLOW_SERVICE",

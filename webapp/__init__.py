@@ -147,6 +147,10 @@ def create_app(config: dict[str, Any] | None = None, archive: Archive | None = N
     )
     app.config.update({k: v for k, v in config.items() if k.isupper()})
     app.extensions["dialogue_kg"] = archive
+    if settings.result_cache_mb > 0:
+        from dialogue_kg.protocol.cache import ResultCache
+
+        app.extensions["result_cache"] = ResultCache(settings.result_cache_mb * 1024 * 1024)
     if settings.query_workers > 0:
         from dialogue_kg.protocol.workers import QueryPool
 

@@ -20,6 +20,7 @@ from dialogue_kg.config import Settings
 from dialogue_kg.core.archive import Archive
 from dialogue_kg.core.limits import ShapeError, scan_sparql
 from dialogue_kg.errors import DialogueKGError
+from dialogue_kg.protocol.cache import state_of
 from dialogue_kg.protocol.protocol import (
     ProtocolError,
     ProtocolRequest,
@@ -162,13 +163,23 @@ def _no_values(name: str) -> list[str]:
 
 
 def run_query(query: QueryRequest, app: Flask | None = None) -> Answer:
-    """Answer a query in a query worker when there are any, else in this process (``app``:
-    the app's, when called outside a request context)."""
+    """Answer a query from the answers kept by revision, else in a query worker when there are
+    any, else in this process (``app``: the app's, when called outside a request context)."""
     app = app or current_app
+    archive = app.extensions["dialogue_kg"]
+    cache = app.extensions.get("result_cache")
+    if cache is not None:
+        state = state_of(archive, archive.revision if query.revision is None else query.revision)
+        found = cache.get(state, query) if state is not None else None
+        if found is not None:
+            return found
     pool = app.extensions.get("query_pool")
-    if pool is not None:
-        return pool.run(query)
-    return answer(app.extensions["dialogue_kg"], query)
+    found = pool.run(query) if pool is not None else answer(archive, query)
+    if cache is not None and found.revision is not None:
+        state = state_of(archive, found.revision)
+        if state is not None:
+            cache.put(state, query, found)
+    return found
 
 
 def _wants_page() -> bool:

@@ -67,11 +67,13 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class Answer:
-    """A serialised query result; ``retire`` asks the pool to replace the worker that sent it."""
+    """A serialised query result and the revision whose state it answers; ``retire`` asks the
+    pool to replace the worker that sent it."""
 
     body: bytes
     media_type: str
     retire: bool = False
+    revision: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def answer(archive: Archive, request: QueryRequest) -> Answer:
             "or add LIMIT",
             413,
         )
-    return Answer(body, fmt.media_type)
+    at = archive.revision if request.revision is None else request.revision
+    return Answer(body, fmt.media_type, revision=at)
 
 
 # A forked worker holding more of its own memory (MiB) is replaced after its query; that figure
@@ -244,8 +247,9 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
             return
         started = time.perf_counter()
         try:
-            request = _level(archive, rewinder, request)
-            result = answer(archive, request)
+            result = answer(archive, _level(archive, rewinder, request))
+            if request.revision is not None:  # answered on a store moved there, maybe
+                result = replace(result, revision=request.revision)
         except QueryFailed as exc:
             conn.send(QueryError(exc.kind, str(exc), exc.status))
             if exc.kind in ("memory", "moved"):
