@@ -13,7 +13,7 @@ process, one run after another, each a median and a p99 (the largest of few runs
   the same query on the current store for reference;
 - Mat at ten revisions spread over the history (issue 16's target, ≤ 3× the current store): as
   a forked query worker answers it, its store moved there in place or the state built, whichever
-  reads fewer quads (dialogue_kg.core.rewind), and the cost of moving back to the head;
+  costs less (dialogue_kg.core.rewind), and the cost of moving back to the head;
 - Diff: statements gained and lost between N-40 and N (index vs replay and apply);
 - Ver: a resource's history (index lookups vs a scan of every record), blame, and the runs of
   revisions over which a count held (Ver(Q), last 20 revisions);
@@ -311,7 +311,7 @@ def measure(label: str, target: int, repeat: int, replay_repeat: int, old: str |
 def _mat_spread(archive: Archive, index: HistoryIndex, repeat: int) -> list[dict]:
     """Mat at ten revisions spread over the history (the middles of ten equal spans), as a
     forked query worker answers it: its store moved there in place, or the state built when that
-    reads fewer quads (Rewinder's choice), then moved back to the head for the next query on
+    costs less (Rewinder's choice), then moved back to the head for the next query on
     the current state. Beside: the same query on the current store, and the state built."""
     head = archive.revision
     rewinder = Rewinder(archive)
@@ -417,9 +417,9 @@ def markdown(rows: list[dict], args: argparse.Namespace, load: tuple[float, floa
         "",
         "## Mat at ten revisions spread over the history (issue 16: ≤ 3× the current store)",
         "",
-        "A forked query worker moves its own store to the revision in place when that reads "
-        "fewer quads than building the state, else it builds the state (column 'how'); moving "
-        "back to the head is paid by the next query on the current state. Ratios are to the "
+        "A forked query worker moves its own store to the revision in place when that touches "
+        "fewer than half the quads building the state reads, else it builds the state (column "
+        "'how'); moving back to the head is paid by the next query on the current state. Ratios are to the "
         "same query on the current store.",
         "",
         "| size | query | revision | changes since / statements then | current store | "

@@ -34,8 +34,8 @@ class Rewinder:
 
     def to_past(self, revision: int) -> bool:
         """Move the store to ``revision`` (checked: NotFound if the journal lacks it) when that
-        costs fewer quads than building its state; False when building is cheaper and the store
-        was left as it is."""
+        costs less than building its state (:meth:`worth_moving`); False when building is cheaper
+        and the store was left as it is."""
         index = index_for(self.archive)
         index.check(revision)
         here = self.archive.revision if self.at is None else self.at
@@ -56,8 +56,10 @@ class Rewinder:
     @staticmethod
     def worth_moving(moving: int, building: int) -> bool:
         """Whether moving through ``moving`` quads costs less than building a state of
-        ``building`` quads (each costs about one row read from the index and one quad written)."""
-        return moving <= building
+        ``building`` quads. Each costs about one row read from the index and one quad written
+        (measured at 1M: 4.4 µs a quad built, 5.5 moved back, 3.5 moved forward), and a move is
+        paid twice, there and back to the head."""
+        return 2 * moving <= building
 
     def to_head(self) -> None:
         """Move the store back to the revision it was moved away from, so that it follows the
