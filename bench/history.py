@@ -419,8 +419,8 @@ def markdown(rows: list[dict], args: argparse.Namespace, load: tuple[float, floa
         "",
         "A forked query worker moves its own store to the revision in place when that touches "
         "fewer than half the quads building the state reads, else it builds the state (column "
-        "'how'); moving back to the head is paid by the next query on the current state. Ratios are to the "
-        "same query on the current store.",
+        "'how'); moving back to the head is paid by the next query on the current state. "
+        "Ratios are to the same query on the current store.",
         "",
         "| size | query | revision | changes since / statements then | current store | "
         "state built | worker | how | back to head | built ÷ current | worker ÷ current | "
