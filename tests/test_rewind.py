@@ -124,3 +124,28 @@ def test_any_history_and_any_walk_over_it(changes, walk, tmp_path_factory) -> No
             assert set(archive.store.sorted_nquads()) == _state(archive, revision)
         rewinder.to_head()
         assert set(archive.store.sorted_nquads()) == head
+
+
+def test_the_costs_weighed_are_the_counts_of_the_index(edited: Archive) -> None:  # noqa: F811
+    """size_at and changes_between count from the ids the index gives its intervals in revision
+    order: they equal the COUNTs they stand for, at every revision."""
+    index = index_for(edited)
+    db = index._db
+    head = edited.revision
+    for n in range(head + 1):
+        alive = db.execute(
+            'SELECT COUNT(*) FROM intervals WHERE start <= ?1 AND ("end" IS NULL OR "end" > ?1)',
+            (n,),
+        ).fetchone()[0]
+        assert index.size_at(n) == alive, n
+        changed = db.execute(
+            "SELECT COUNT(*) FROM intervals WHERE (start > ?1 AND start <= ?2) "
+            'OR ("end" > ?1 AND "end" <= ?2)',
+            (n, head),
+        ).fetchone()[0]
+        both = db.execute(
+            "SELECT COUNT(*) FROM intervals WHERE start > ?1 AND start <= ?2 "
+            'AND "end" > ?1 AND "end" <= ?2',
+            (n, head),
+        ).fetchone()[0]
+        assert index.changes_between(n, head) == changed + both, n

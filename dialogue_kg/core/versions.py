@@ -575,24 +575,30 @@ class HistoryIndex:
     def size_at(self, revision: int) -> int:
         """How many statements the state at ``revision`` holds: what building it costs."""
         with self._lock:
-            row = self._db.execute(
-                "SELECT (SELECT COUNT(*) FROM intervals WHERE start <= ?1)"
-                ' - (SELECT COUNT(*) FROM intervals WHERE "end" <= ?1)',
-                (revision,),
-            ).fetchone()
-        return int(row[0])
+            ended = self._db.execute(
+                'SELECT COUNT(*) FROM intervals WHERE "end" <= ?', (revision,)
+            ).fetchone()[0]
+            return self._begun_by(revision) - int(ended)
 
     def changes_between(self, old: int, new: int) -> int:
         """How many intervals begin or end between two revisions: what moving a store from one
         state to the other costs (an upper bound on the statements that differ)."""
         low, high = sorted((old, new))
         with self._lock:
-            row = self._db.execute(
-                "SELECT (SELECT COUNT(*) FROM intervals WHERE start > ?1 AND start <= ?2)"
-                ' + (SELECT COUNT(*) FROM intervals WHERE "end" > ?1 AND "end" <= ?2)',
-                (low, high),
-            ).fetchone()
-        return int(row[0])
+            ended = self._db.execute(
+                'SELECT COUNT(*) FROM intervals WHERE "end" > ? AND "end" <= ?', (low, high)
+            ).fetchone()[0]
+            return self._begun_by(high) - self._begun_by(low) + int(ended)
+
+    def _begun_by(self, revision: int) -> int:
+        # Intervals are written in revision order with ids from 1 (a rebuild empties the table
+        # first), so the last id begun by a revision counts them in one index lookup where a
+        # COUNT would read a million rows at 1M. Ended intervals are few and counted.
+        row = self._db.execute(
+            "SELECT id FROM intervals WHERE start <= ? ORDER BY start DESC, id DESC LIMIT 1",
+            (revision,),
+        ).fetchone()
+        return int(row[0]) if row else 0
 
     def moves(self, old: int, new: int) -> tuple[list[ox.Quad], bytes]:
         """What turns the state at ``old`` into the state at ``new``, in either direction: the
