@@ -493,7 +493,9 @@ def as_json(report: Report) -> dict:
 
 
 def endpoint_app(tmp: Path):  # noqa: ANN201 - (Flask app, the pyoxigraph store behind it)
-    """The web app over a plain in-memory Oxigraph store (no journal data, no query workers)."""
+    """The web app over a plain in-memory Oxigraph store (no journal data, no query workers, no
+    result cache: each test loads its data into the store directly, not through the journal, so
+    the revision that keys the cache stays 0)."""
     from dialogue_kg.config import Settings
     from dialogue_kg.core.archive import Archive
     from webapp import create_app
@@ -505,6 +507,7 @@ def endpoint_app(tmp: Path):  # noqa: ANN201 - (Flask app, the pyoxigraph store 
         graph_data_dir=str(tmp / "no-graph-data"),
         query_workers=0,
         store="memory",
+        result_cache_mb=0,
     )
     archive = Archive.open(settings, initialise=False)
     return create_app({"TESTING": True}, archive=archive), archive.store.store

@@ -1,5 +1,7 @@
 """Answers kept by revision: the archive's state at a revision never changes, so neither does a
-query's answer there, and a repeated query is answered without running it again.
+query's answer there, and a repeated query is answered without running it again. (This rests on
+the one write door: the store changes only by journal records, each a new revision. Code that
+loads a store directly, as the W3C test harness does, must not keep answers.)
 
 The key is the state the answer holds for (a revision and its record's digest, so that a journal
 put back from another copy shares nothing) and the request without its ``revision`` (a query on
