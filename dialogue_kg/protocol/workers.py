@@ -155,8 +155,9 @@ def answer(archive: Archive, request: QueryRequest) -> Answer:
             "or add LIMIT",
             413,
         )
-    at = archive.revision if request.revision is None else request.revision
-    return Answer(body, fmt.media_type, revision=at)
+    # The revision of a current-state answer is known only where no commit can run meanwhile:
+    # a query worker, which says it (see _answer_queries).
+    return Answer(body, fmt.media_type, revision=request.revision)
 
 
 # A forked worker holding more of its own memory (MiB) is replaced after its query; that figure
@@ -248,8 +249,10 @@ def _answer_queries(archive: Archive, conn: Connection, forked: bool = False) ->
         started = time.perf_counter()
         try:
             result = answer(archive, _level(archive, rewinder, request))
-            if request.revision is not None:  # answered on a store moved there, maybe
-                result = replace(result, revision=request.revision)
+            # One thread, its store level with its journal (or moved to the revision asked for):
+            # the state this answer holds for.
+            at = archive.revision if request.revision is None else request.revision
+            result = replace(result, revision=at)
         except QueryFailed as exc:
             conn.send(QueryError(exc.kind, str(exc), exc.status))
             if exc.kind in ("memory", "moved"):
