@@ -8,10 +8,12 @@ put back from another copy shares nothing) and the request without its ``revisio
 the current state answered at revision 40 is the same answer as the query asked
 ``?revision=40``). Only answers whose state is certain are kept: a query worker's (one thread,
 its store level with its journal) and any answer as of a past revision; a current-state answer
-computed in a server process with threads is not, since a commit may land while it runs. Answers that could differ between two runs on one state (``NOW()``,
-``RAND()``, ``UUID()``, ``STRUUID()``, ``BNODE()``) are not kept. The memory is bounded: the
-least recently used answers go first, and one answer larger than a sixteenth of the whole is not
-kept, so that it cannot push out everything else.
+computed in a server process with threads is not, since a commit may land while it runs.
+
+Answers that could differ between two runs on one state (``NOW()``, ``RAND()``, ``UUID()``,
+``STRUUID()``, ``BNODE()``) are not kept. The memory is bounded: the least recently used answers
+go first, and one answer larger than a sixteenth of the whole is not kept, so that it cannot push
+out everything else.
 """
 
 from __future__ import annotations
