@@ -160,3 +160,19 @@ def test_what_the_endpoint_answers_is_what_the_store_answers_then(steps, tmp_pat
             )
             assert found.status_code == 200, (i, found.data)
             assert found.data == expected.body, (i, kind, n)
+
+
+def test_in_a_server_process_only_answers_as_of_a_past_revision_are_kept(small) -> None:
+    """Without query workers a commit may land while a query on the current state runs, so the
+    revision it holds for is not certain: such answers are run each time; answers as of a past
+    revision are kept."""
+    app = create_app({"TESTING": True}, archive=small)
+    web, cache = app.test_client(), app.extensions["result_cache"]
+    _label(small, 1)
+    for _ in range(2):
+        web.get("/sparql", query_string={"query": COUNT}, headers=CSV)
+    assert (cache.hits, len(cache)) == (0, 0)
+    past = {"query": COUNT, "revision": small.revision - 1}
+    first = web.get("/sparql", query_string=past, headers=CSV)
+    assert web.get("/sparql", query_string=past, headers=CSV).data == first.data
+    assert (cache.hits, len(cache)) == (1, 1)
