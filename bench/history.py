@@ -28,6 +28,7 @@ Writes bench/results/history.{json,md}.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import random
@@ -316,45 +317,54 @@ def _mat_spread(archive: Archive, index: HistoryIndex, repeat: int) -> list[dict
     """Mat at ten revisions spread over the history (the middles of ten equal spans), as a
     forked query worker answers it: its store moved there in place, or the state built when that
     costs less (Rewinder's choice), then moved back to the head for the next query on
-    the current state. Beside: the same query on the current store, and the state built."""
+    the current state. Beside: the same query on the current store, and the state built. The
+    states kept from earlier runs are dropped before each timed run, untimed, so that no run
+    pays for freeing another's."""
     head = archive.revision
     rewinder = Rewinder(archive)
     before = len(archive.store)
     rows = []
+
+    def fresh() -> None:
+        index._states.clear()
+        gc.collect()
+
     for name, text in (("count", COUNT), ("provenance_by_agent", PROVENANCE)):
         current = _timed(lambda text=text: list(archive.query(text)), repeat)
         for k in range(10):
             n = (head * (2 * k + 1)) // 20
             cold = max(1, min(3, repeat // 4))
-
-            def built(n: int = n, text: str = text) -> object:
-                index._states.clear()
-                return answer_of(index.state(n).query(text))
-
-            worker, back, moved = [], [], False
+            worker, back, built, moved = [], [], [], False
             for _ in range(cold):
+                fresh()
                 started = time.perf_counter()
                 moved = rewinder.to_past(n)
-                found = answer_of(archive.query(text)) if moved else built()
+                target = archive if moved else index.state(n)
+                found = answer_of(target.query(text))
                 worker.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 rewinder.to_head()
                 back.append(time.perf_counter() - started)
+            for _ in range(cold):
+                fresh()
+                started = time.perf_counter()
+                expected = answer_of(index.state(n).query(text))
+                built.append(time.perf_counter() - started)
             rows.append(
                 {
                     "query": name,
                     "revision": n,
                     "current_store": current,
-                    "index_built": _timed(built, cold),
+                    "index_built": _stats(built),
                     "worker": _stats(worker),
                     "worker_moved": moved,
                     "back_to_head": _stats(back) if moved else None,
                     "changes": index.changes_between(n, head),
                     "size": index.size_at(n),
-                    "same_answer": found == built(),
+                    "same_answer": found == expected,
                 }
             )
-    index._states.clear()
+    fresh()
     assert len(archive.store) == before, "the store came back to the head"
     return rows
 
