@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from dialogue_kg.core.versions import index_for
 
 if TYPE_CHECKING:
@@ -70,10 +68,4 @@ class Rewinder:
 
     def _move(self, old: int, new: int) -> None:
         # A failure part way leaves the store between two states: the caller must drop it.
-        removed, added = index_for(self.archive).moves(old, new)
-        store = self.archive.store.store  # type: ignore[attr-defined]
-        for quad in removed:
-            store.remove(quad)
-        if added:
-            # Every line was written by pyoxigraph from parsed terms (see HistoryIndex.state).
-            store.load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
+        index_for(self.archive).move(self.archive.store.store, old, new)  # type: ignore[attr-defined]

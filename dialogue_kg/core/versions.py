@@ -557,21 +557,6 @@ class HistoryIndex:
             ).fetchone()
         return row is not None
 
-    def delta(self, revision: int) -> tuple[list[ox.Quad], bytes]:
-        """What ``revision`` changed in the state: the quads it ended (to remove), and the quads
-        it began plus its change set's description (to add, as N-Quads)."""
-        with self._lock:
-            ended = [row[0] for row in self._db.execute(_QUADS + 'WHERE i."end" = ?', (revision,))]
-            begun = [row[0] for row in self._db.execute(_QUADS + "WHERE i.start = ?", (revision,))]
-            prov = self._db.execute(
-                "SELECT provenance FROM changesets WHERE revision = ?", (revision,)
-            ).fetchone()
-        removed = (
-            list(ox.parse("\n".join(ended).encode(), format=ox.RdfFormat.N_QUADS)) if ended else []
-        )
-        added = ("\n".join(begun) + "\n").encode() if begun else b""
-        return removed, added + (prov[0] if prov else b"")
-
     def size_at(self, revision: int) -> int:
         """How many statements the state at ``revision`` holds: what building it costs."""
         with self._lock:
@@ -630,15 +615,14 @@ class HistoryIndex:
             ).fetchall()
             # A change set's description is about the change set, but for one statement: its
             # agent is a prov:Agent, which an earlier change set by that agent also says.
-            kept = {
-                agent
-                for agent in {agent for agent, _ in blobs}
-                if new < old
-                and self._db.execute(
-                    "SELECT 1 FROM changesets WHERE agent = ? AND revision <= ? LIMIT 1",
-                    (agent, new),
-                ).fetchone()
-            }
+            kept: set[str] = set()
+            if new < old:
+                for agent in {agent for agent, _ in blobs}:
+                    if self._db.execute(
+                        "SELECT 1 FROM changesets WHERE agent = ? AND revision <= ? LIMIT 1",
+                        (agent, new),
+                    ).fetchone():
+                        kept.add(agent)
         prov = b"".join(blob for _, blob in blobs)
         gone_quads = list(ox.parse("\n".join(removed).encode(), format=ox.RdfFormat.N_QUADS))
         if new > old:
@@ -652,10 +636,20 @@ class HistoryIndex:
                 gone_quads.append(quad)
         return gone_quads, ("\n".join(added) + "\n").encode() if added else b""
 
+    def move(self, store: ox.Store, old: int, new: int) -> None:
+        """Turn ``store``, holding the state at ``old``, into the state at ``new`` (see
+        :meth:`moves`). A failure part way leaves it between the two: drop it then."""
+        removed, added = self.moves(old, new)
+        for quad in removed:
+            store.remove(quad)
+        if added:
+            # Every line was written by pyoxigraph from parsed terms (see :meth:`state`).
+            store.load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
+
     def answer_versions(self, sparql: str, first: int = 0, last: int | None = None) -> list[Span]:
         """Ver(Q): the runs of revisions ``first``..``last`` over which the query's answer stayed
         the same, each with that answer (see :func:`answer_of`). One store is carried forward
-        revision by revision from the index's deltas, not rebuilt or replayed."""
+        revision by revision (:meth:`move`), not rebuilt or replayed."""
         self.sync()
         last = self.journal.revision if last is None else last
         self.check(first)
@@ -666,11 +660,7 @@ class HistoryIndex:
             store.store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
         spans = [Span(first, first, answer_of(store.query(sparql)))]
         for rev in range(first + 1, last + 1):
-            removed, added = self.delta(rev)
-            for q in removed:
-                store.store.remove(q)
-            if added:
-                store.store.load(added, format=ox.RdfFormat.N_QUADS, lenient=True)
+            self.move(store.store, rev - 1, rev)
             found = answer_of(store.query(sparql))
             if found == spans[-1].answer:
                 spans[-1].last = rev
@@ -795,7 +785,7 @@ def index_for(archive: Archive) -> HistoryIndex:
                 pid,
                 HistoryIndex.for_journal(archive.journal, archive.minter),
             )
+            kept[1].build_wait = archive.settings.query_timeout
     index = kept[1]
-    index.build_wait = archive.settings.query_timeout
     index.sync()
     return index

@@ -50,6 +50,11 @@ def keepable(request: QueryRequest) -> bool:
     return _VOLATILE.search(request.sparql) is None
 
 
+def _key(state: State, request: QueryRequest) -> tuple[State, QueryRequest]:
+    # The revision is the state's: a current-state answer is the answer as of its revision.
+    return state, replace(request, revision=None)
+
+
 class ResultCache:
     """Answers to queries by revision, at most ``max_bytes`` of them (bodies, query texts and
     bookkeeping counted); thread-safe."""
@@ -63,7 +68,7 @@ class ResultCache:
 
     def get(self, state: State, request: QueryRequest) -> Answer | None:
         """The answer kept for ``request`` on ``state``, or None."""
-        key = (state, replace(request, revision=None))
+        key = _key(state, request)
         with self._lock:
             found = self._entries.get(key)
             if found is None:
@@ -79,7 +84,7 @@ class ResultCache:
         size = len(answer.body) + sys.getsizeof(request.sparql) + _ENTRY_OVERHEAD
         if size > self.max_bytes // 16 or not keepable(request):
             return
-        key = (state, replace(request, revision=None))
+        key = _key(state, request)
         with self._lock:
             old = self._entries.pop(key, None)
             if old is not None:
