@@ -592,6 +592,9 @@ class HistoryIndex:
         self.check(old)
         self.check(new)
         self.sync()
+        return self._moves(old, new)
+
+    def _moves(self, old: int, new: int) -> tuple[list[ox.Quad], bytes]:
         low, high = sorted((old, new))
         window = (
             "WHERE i.id IN (SELECT id FROM intervals WHERE start > ?1 AND start <= ?2 UNION ALL "
@@ -638,8 +641,9 @@ class HistoryIndex:
 
     def move(self, store: ox.Store, old: int, new: int) -> None:
         """Turn ``store``, holding the state at ``old``, into the state at ``new`` (see
-        :meth:`moves`). A failure part way leaves it between the two: drop it then."""
-        removed, added = self.moves(old, new)
+        :meth:`moves`; the caller has checked both revisions, and the index is level with
+        them). A failure part way leaves it between the two: drop it then."""
+        removed, added = self._moves(old, new)
         for quad in removed:
             store.remove(quad)
         if added:
